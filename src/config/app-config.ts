@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ConfigurationError, NodeEnv, parseEnvironment, type EnvironmentVariables } from './environment.js';
+
+export interface S3Settings {
+  endpoint?: string;
+  bucket: string;
+  region: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  forcePathStyle: boolean;
+}
+
+/** The typed configuration every module receives. Built once at boot from the environment. */
+export class AppConfig {
+  readonly nodeEnv: NodeEnv;
+  readonly isProduction: boolean;
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly publicUrl: string;
+  readonly logLevel: string;
+  readonly corsOrigins: string[];
+  readonly bodyLimit: string;
+  readonly shutdownTimeoutMs: number;
+  readonly database: { url?: string; poolSize: number; embeddedPort: number; embeddedDir: string };
+  readonly storage: {
+    driver: 'local' | 's3';
+    localDir: string;
+    signingSecret: string;
+    signedUrlTtlSeconds: number;
+    s3?: S3Settings;
+  };
+  readonly jobs: {
+    worker: boolean;
+    concurrency: number;
+    pollSeconds: number;
+    heartbeatSeconds: number;
+    diagnostic: boolean;
+  };
+  readonly sse: { heartbeatMs: number };
+
+  constructor(env: EnvironmentVariables) {
+    const problems: string[] = [];
+    this.nodeEnv = env.NODE_ENV;
+    this.isProduction = env.NODE_ENV === NodeEnv.Production;
+    this.port = env.PORT;
+    this.host = env.HOST;
+    this.dataDir = resolve(env.DATA_DIR);
+    this.publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
+    this.logLevel = env.LOG_LEVEL;
+    this.corsOrigins = env.CORS_ORIGINS;
+    this.bodyLimit = env.BODY_LIMIT;
+    this.shutdownTimeoutMs = env.SHUTDOWN_TIMEOUT_SECONDS * 1000;
+    this.database = {
+      url: env.DATABASE_URL,
+      poolSize: env.DATABASE_POOL_SIZE,
+      embeddedPort: env.EMBEDDED_POSTGRES_PORT,
+      embeddedDir: join(this.dataDir, 'postgres'),
+    };
+
+    if (env.STORAGE_DRIVER === 's3' && !env.S3_BUCKET) problems.push('S3_BUCKET: required when STORAGE_DRIVER=s3');
+    const signingSecret =
+      env.STORAGE_SIGNING_SECRET ?? this.developmentSecret('storage-signing', 'STORAGE_SIGNING_SECRET', problems);
+    this.storage = {
+      driver: env.STORAGE_DRIVER,
+      localDir: join(this.dataDir, 'storage'),
+      signingSecret,
+      signedUrlTtlSeconds: env.SIGNED_URL_TTL_SECONDS,
+      s3:
+        env.STORAGE_DRIVER === 's3'
+          ? {
+              endpoint: env.S3_ENDPOINT,
+              bucket: env.S3_BUCKET ?? '',
+              region: env.S3_REGION,
+              accessKeyId: env.S3_ACCESS_KEY_ID,
+              secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+              forcePathStyle: env.S3_FORCE_PATH_STYLE,
+            }
+          : undefined,
+    };
+    this.jobs = {
+      worker: env.JOBS_WORKER,
+      concurrency: env.JOBS_CONCURRENCY,
+      pollSeconds: env.JOBS_POLL_SECONDS,
+      heartbeatSeconds: env.JOBS_HEARTBEAT_SECONDS,
+      diagnostic: env.DIAGNOSTIC_JOBS,
+    };
+    this.sse = { heartbeatMs: env.SSE_HEARTBEAT_SECONDS * 1000 };
+    if (problems.length > 0) throw new ConfigurationError(problems);
+  }
+
+  /**
+   * Outside production a missing secret is generated once and kept in DATA_DIR, so a newcomer's `npm start`
+   * needs no set-up and restarts keep signed URLs and sessions valid. Production must set it explicitly.
+   */
+  private developmentSecret(name: string, variable: string, problems: string[]): string {
+    if (this.isProduction) {
+      problems.push(`${variable}: required when NODE_ENV=production`);
+      return '';
+    }
+    const dir = join(this.dataDir, 'secrets');
+    const file = join(dir, name);
+    try {
+      return readFileSync(file, 'utf8').trim();
+    } catch {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      try {
+        writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
+      } catch (error) {
+        // Another process starting on the same DATA_DIR wrote it first; theirs wins.
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      return readFileSync(file, 'utf8').trim();
+    }
+  }
+}
+
+export function loadAppConfig(raw: Record<string, string | undefined> = process.env): AppConfig {
+  return new AppConfig(parseEnvironment(raw));
+}

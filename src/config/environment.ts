@@ -1,0 +1,189 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsEnum,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+  type ValidationError,
+} from 'class-validator';
+
+export enum NodeEnv {
+  Development = 'development',
+  Production = 'production',
+  Test = 'test',
+}
+
+const toBoolean = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value;
+  const normalised = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(normalised)) return true;
+  if (['false', '0', 'no', 'off', ''].includes(normalised)) return false;
+  return value;
+};
+const toNumber = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;
+const toList = ({ value }: { value: unknown }) =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean)
+    : value;
+
+/**
+ * Every environment variable the service reads, with its default. The only place `process.env` is interpreted;
+ * `.env.example` mirrors this class.
+ */
+export class EnvironmentVariables {
+  @IsEnum(NodeEnv)
+  NODE_ENV: NodeEnv = NodeEnv.Development;
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 8000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @IsString()
+  @MinLength(1)
+  DATA_DIR = './data';
+
+  @IsOptional()
+  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
+  DATABASE_URL?: string;
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DATABASE_POOL_SIZE = 10;
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  EMBEDDED_POSTGRES_PORT = 0;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  PUBLIC_URL?: string;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @Transform(toList)
+  @IsString({ each: true })
+  CORS_ORIGINS: string[] = ['http://localhost:3000', 'http://localhost:5173'];
+
+  @IsString()
+  BODY_LIMIT = '1mb';
+
+  @IsIn(['local', 's3'])
+  STORAGE_DRIVER: 'local' | 's3' = 'local';
+
+  @IsOptional()
+  @IsString()
+  @MinLength(32)
+  STORAGE_SIGNING_SECRET?: string;
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  @Max(7 * 24 * 3600)
+  SIGNED_URL_TTL_SECONDS = 900;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  S3_ENDPOINT?: string;
+
+  @IsOptional()
+  @IsString()
+  S3_BUCKET?: string;
+
+  @IsString()
+  S3_REGION = 'us-east-1';
+
+  @IsOptional()
+  @IsString()
+  S3_ACCESS_KEY_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  S3_SECRET_ACCESS_KEY?: string;
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  S3_FORCE_PATH_STYLE = true;
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  JOBS_WORKER = true;
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  JOBS_CONCURRENCY = 2;
+
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0.5)
+  @Max(60)
+  JOBS_POLL_SECONDS = 1;
+
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0.2)
+  @Max(300)
+  JOBS_HEARTBEAT_SECONDS = 10;
+
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0.05)
+  @Max(300)
+  SSE_HEARTBEAT_SECONDS = 15;
+
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(1)
+  @Max(600)
+  SHUTDOWN_TIMEOUT_SECONDS = 25;
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  DIAGNOSTIC_JOBS = false;
+}
+
+export class ConfigurationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigurationError';
+  }
+}
+
+function describe(error: ValidationError, raw: Record<string, string | undefined>): string {
+  const constraints = Object.values(error.constraints ?? {}).join('; ');
+  const given = raw[error.property];
+  return `${error.property}: ${constraints}${given === undefined ? '' : ` (got ${JSON.stringify(given)})`}`;
+}
+
+/** Reads and validates the variables; throws a ConfigurationError naming every bad variable. */
+export function parseEnvironment(raw: Record<string, string | undefined>): EnvironmentVariables {
+  // An empty variable (as left by copying .env.example) means "use the default".
+  const present = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined && value !== ''));
+  const env = plainToInstance(EnvironmentVariables, present, { exposeDefaultValues: true });
+  const errors = validateSync(env, { whitelist: true });
+  if (errors.length > 0) throw new ConfigurationError(errors.map((error) => describe(error, raw)));
+  return env;
+}

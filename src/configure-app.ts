@@ -1,0 +1,65 @@
+import { ValidationPipe, type INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { GlobalExceptionFilter } from './common/global-exception.filter.js';
+import type { AppConfig } from './config/app-config.js';
+import { assignRequestId } from './logging.js';
+import { MetricsService } from './metrics/metrics.service.js';
+import { SERVICE_NAME, SERVICE_VERSION } from './service-info.js';
+
+export interface RawBodyRequest extends Request {
+  rawBody?: Buffer;
+}
+
+// Bodies these routes stream themselves (presigned uploads); a JSON parser must not consume them.
+const STREAMED_BODIES = /^\/storage\//;
+
+/** Everything the HTTP application needs besides its modules; shared by main.ts and the e2e tests. */
+export function configureApp(app: NestExpressApplication, config: AppConfig): INestApplication {
+  app.useLogger(app.get(Logger));
+  app.use((req: Request, res: Response, next: NextFunction) => (assignRequestId(req, res), next()));
+  app.use(app.get(MetricsService).middleware);
+  app.use(helmet({ crossOriginResourcePolicy: { policy: 'cross-origin' } }));
+  app.enableCors({ origin: config.corsOrigins, credentials: true, exposedHeaders: ['X-Request-Id', 'Retry-After'] });
+  app.set('trust proxy', 'loopback');
+  app.disable('x-powered-by');
+
+  const json = express.json({
+    limit: config.bodyLimit,
+    // Webhook signatures are computed over the exact bytes received.
+    verify: (req, _res, buffer) => ((req as RawBodyRequest).rawBody = buffer),
+  });
+  const urlencoded = express.urlencoded({ extended: false, limit: config.bodyLimit });
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    STREAMED_BODIES.test(req.path) ? next() : json(req, res, (error?: unknown) => (error ? next(error) : urlencoded(req, res, next))),
+  );
+
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      forbidUnknownValues: true,
+      validationError: { target: false, value: false },
+    }),
+  );
+  app.useGlobalFilters(new GlobalExceptionFilter());
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('YouSync API')
+      .setDescription(
+        'Dubbing practice: catalog, analysis of recordings against the original actor, video transcripts, ' +
+          'voice chat and music generation. Times in the catalog are seconds from the start of the source video.',
+      )
+      .setVersion(SERVICE_VERSION)
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', customSiteTitle: SERVICE_NAME });
+  return app;
+}

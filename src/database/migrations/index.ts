@@ -1,0 +1,4 @@
+import { Platform1795495491467 } from './1795495491467-Platform.js';
+
+/** Every migration, oldest first (the CLI writes new ones here; add each to this list). */
+export const MIGRATIONS = [Platform1795495491467];

@@ -1,0 +1,48 @@
+import { HttpStatus } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import { DomainError } from '../common/domain-error.js';
+import type { JobEntity } from './job.entity.js';
+
+/** How the platform runs one type of job. */
+export interface JobDefinition {
+  /** Also the queue's name: letters, digits, `-` and `_`. */
+  type: string;
+  /** Further attempts after the first when it fails with a retryable error or its worker dies. */
+  retryLimit: number;
+  /** First backoff; doubled (with jitter) on each retry. */
+  retryDelaySeconds: number;
+  /** An attempt still running (or still waiting for a remote engine's callback) after this long fails. */
+  deadlineSeconds: number;
+}
+
+export interface JobContext<P = Record<string, unknown>> {
+  readonly job: JobEntity & { payload: P };
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+  /** Aborted when the job is canceled or its deadline passes; pass it to every I/O call. */
+  readonly signal: AbortSignal;
+  /** Persists and publishes progress (0-100, never going back) and the current stage. */
+  progress(progress: number, stage: string, message?: string): Promise<void>;
+}
+
+/** Returned by a handler whose remote engine will deliver the result later (webhook); the job stays processing. */
+export const AWAIT_CALLBACK = Symbol('await-callback');
+
+export interface JobHandler<P = Record<string, unknown>, R = Record<string, unknown>> {
+  handle(context: JobContext<P>): Promise<R | typeof AWAIT_CALLBACK>;
+}
+
+/** Marks a provider as the handler of one job type; the jobs module finds it and runs it. */
+export const JobProcessor = DiscoveryService.createDecorator<JobDefinition>();
+
+/** What a handler throws to fail its job with a stable code. Retryable failures are retried with backoff. */
+export class JobFailure extends DomainError {
+  constructor(
+    code: string,
+    message: string,
+    readonly retryable = false,
+    status: HttpStatus = HttpStatus.BAD_GATEWAY,
+  ) {
+    super(code, message, status);
+  }
+}

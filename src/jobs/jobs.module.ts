@@ -1,0 +1,17 @@
+import { Global, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { DiagnosticJob } from './diagnostic.job.js';
+import { JobEventRelay } from './job-event-relay.js';
+import { JobQueue } from './job-queue.js';
+import { JobRunner } from './job-runner.js';
+import { JobsController } from './jobs.controller.js';
+import { JobsService } from './jobs.service.js';
+
+@Global()
+@Module({
+  imports: [DiscoveryModule],
+  controllers: [JobsController],
+  providers: [JobQueue, JobsService, JobRunner, JobEventRelay, DiagnosticJob],
+  exports: [JobsService, JobQueue, JobRunner],
+})
+export class JobsModule {}

@@ -1,0 +1,234 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, In, IsNull, LessThan, MoreThan, type EntityManager, type QueryDeepPartialEntity } from 'typeorm';
+import { DomainError, NotFoundError } from '../common/domain-error.js';
+import { JobEventEntity } from './job-event.entity.js';
+import { JobQueue } from './job-queue.js';
+import { toJobSnapshot } from './job-snapshot.js';
+import { JobEntity, type JobError, type JobStatus } from './job.entity.js';
+
+export const JOB_EVENTS_CHANNEL = 'yousync_job_events';
+
+export interface CreateJobOptions {
+  ownerId?: string | null;
+  /** Create the job inside the caller's transaction, so the job exists exactly when the caller's rows do. */
+  manager?: EntityManager;
+}
+
+interface TransitionGuard {
+  from: JobStatus[];
+  attempt?: number;
+  heartbeatBefore?: Date;
+}
+
+/**
+ * The lifecycle of jobs: every state change is one transaction that updates the job, appends a job event and
+ * notifies every instance. Changes are guarded (from which statuses, which attempt), so a job never moves back.
+ */
+@Injectable()
+export class JobsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly queue: JobQueue,
+  ) {}
+
+  async create<P extends object>(type: string, payload: P, options: CreateJobOptions = {}): Promise<JobEntity> {
+    const definition = this.queue.definition(type);
+    const work = async (manager: EntityManager) => {
+      const job = manager.create(JobEntity, {
+        id: randomUUID(),
+        type,
+        status: 'queued',
+        progress: 0,
+        stage: 'queued',
+        message: 'Waiting for a worker',
+        payload: payload as Record<string, unknown>,
+        ownerId: options.ownerId ?? null,
+        attempts: 0,
+        maxAttempts: definition.retryLimit + 1,
+      });
+      await manager.insert(JobEntity, job);
+      const saved = await manager.findOneByOrFail(JobEntity, { id: job.id });
+      await this.recordEvent(manager, saved);
+      await this.queue.enqueue(definition, saved.id, manager);
+      return saved;
+    };
+    const job = options.manager ? await work(options.manager) : await this.dataSource.transaction(work);
+    return job;
+  }
+
+  async findById(id: string): Promise<JobEntity | null> {
+    return this.dataSource.getRepository(JobEntity).findOneBy({ id });
+  }
+
+  /** The job, if it exists and belongs to `ownerId`; otherwise 404 (another user's job is not even confirmed). */
+  async findOwned(id: string, ownerId: string | null, type?: string): Promise<JobEntity> {
+    const job = await this.findById(id);
+    if (!job || (job.ownerId !== null && job.ownerId !== ownerId) || (type && job.type !== type)) {
+      throw new NotFoundError('Job', 'JOB_NOT_FOUND');
+    }
+    return job;
+  }
+
+  /** Job events after `afterId` (all of them when undefined), oldest first. */
+  async eventsAfter(jobId: string, afterId?: string): Promise<JobEventEntity[]> {
+    const where = afterId === undefined ? { jobId } : { jobId, id: MoreThan(afterId) };
+    return this.dataSource.getRepository(JobEventEntity).find({ where, order: { id: 'ASC' } });
+  }
+
+  async latestEvent(jobId: string): Promise<JobEventEntity | null> {
+    return this.dataSource.getRepository(JobEventEntity).findOne({ where: { jobId }, order: { id: 'DESC' } });
+  }
+
+  async latestEventId(): Promise<string> {
+    const [row] = await this.dataSource.query('SELECT COALESCE(MAX(id), 0)::text AS id FROM job_events');
+    return (row as { id: string }).id;
+  }
+
+  async eventsByIds(ids: string[]): Promise<JobEventEntity[]> {
+    if (ids.length === 0) return [];
+    return this.dataSource.getRepository(JobEventEntity).find({ where: { id: In(ids) }, order: { id: 'ASC' } });
+  }
+
+  async eventsSince(afterId: string, limit = 1000): Promise<JobEventEntity[]> {
+    return this.dataSource
+      .getRepository(JobEventEntity)
+      .find({ where: { id: MoreThan(afterId) }, order: { id: 'ASC' }, take: limit });
+  }
+
+  /** Attempts whose process stopped heartbeating. */
+  async findStale(heartbeatBefore: Date, limit = 50): Promise<JobEntity[]> {
+    return this.dataSource
+      .getRepository(JobEntity)
+      .find({ where: { status: 'processing', heartbeatAt: LessThan(heartbeatBefore) }, take: limit });
+  }
+
+  /** Jobs handed to a remote engine whose callback did not come before the deadline. */
+  async findOverdueCallbacks(limit = 50): Promise<JobEntity[]> {
+    return this.dataSource
+      .getRepository(JobEntity)
+      .find({ where: { status: 'processing', heartbeatAt: IsNull(), deadlineAt: LessThan(new Date()) }, take: limit });
+  }
+
+  async cancel(id: string, ownerId: string | null): Promise<JobEntity> {
+    const job = await this.findOwned(id, ownerId);
+    const canceled = await this.transition(
+      id,
+      { from: ['queued', 'processing'] },
+      { status: 'canceled', stage: 'canceled', message: 'Canceled', completedAt: new Date(), heartbeatAt: null },
+    );
+    if (!canceled) {
+      throw new DomainError('JOB_FINISHED', `Job already ${job.status}`, HttpStatus.CONFLICT);
+    }
+    await this.queue.cancel(job.type, id);
+    return canceled;
+  }
+
+  /** A worker takes the job for `attempt`; null when the job was canceled or finished meanwhile. */
+  start(id: string, attempt: number, deadlineAt: Date): Promise<JobEntity | null> {
+    return this.transition(
+      id,
+      { from: ['queued', 'processing'] },
+      {
+        status: 'processing',
+        attempts: attempt,
+        stage: 'started',
+        message: attempt > 1 ? `Attempt ${attempt} started` : 'Started',
+        startedAt: () => 'COALESCE(started_at, now())',
+        heartbeatAt: () => 'now()',
+        deadlineAt,
+      },
+    );
+  }
+
+  progress(id: string, attempt: number, progress: number, stage: string, message?: string): Promise<JobEntity | null> {
+    const clamped = Math.max(0, Math.min(100, Math.round(progress)));
+    return this.transition(
+      id,
+      { from: ['processing'], attempt },
+      { progress: () => `GREATEST(progress, ${clamped})`, stage, message: message ?? null },
+    );
+  }
+
+  async heartbeat(id: string, attempt: number): Promise<void> {
+    await this.dataSource
+      .createQueryBuilder()
+      .update(JobEntity)
+      .set({ heartbeatAt: () => 'now()' })
+      .where({ id, status: 'processing', attempts: attempt })
+      .execute();
+  }
+
+  /** The attempt handed the work to a remote engine; only its callback (or the deadline) ends the job now. */
+  awaitCallback(id: string, attempt: number, message: string): Promise<JobEntity | null> {
+    return this.transition(
+      id,
+      { from: ['processing'], attempt },
+      { stage: 'waiting', message, heartbeatAt: null },
+    );
+  }
+
+  complete(id: string, result: Record<string, any>, attempt?: number, message = 'Completed'): Promise<JobEntity | null> {
+    return this.transition(
+      id,
+      { from: ['processing'], attempt },
+      {
+        status: 'completed',
+        progress: 100,
+        stage: 'completed',
+        message,
+        result,
+        error: null,
+        completedAt: new Date(),
+        heartbeatAt: null,
+      },
+    );
+  }
+
+  fail(id: string, error: JobError, guard: Omit<TransitionGuard, 'from'> = {}): Promise<JobEntity | null> {
+    return this.transition(
+      id,
+      { from: ['queued', 'processing'], ...guard },
+      { status: 'failed', stage: 'failed', message: error.message, error, completedAt: new Date(), heartbeatAt: null },
+    );
+  }
+
+  /** The attempt is over without a result and another will follow. */
+  requeue(id: string, message: string, guard: Omit<TransitionGuard, 'from'> = {}): Promise<JobEntity | null> {
+    return this.transition(
+      id,
+      { from: ['processing'], ...guard },
+      { status: 'queued', stage: 'retrying', message, heartbeatAt: null },
+    );
+  }
+
+  private async transition(
+    id: string,
+    guard: TransitionGuard,
+    changes: QueryDeepPartialEntity<JobEntity>,
+  ): Promise<JobEntity | null> {
+    return this.dataSource.transaction(async (manager) => {
+      const update = manager
+        .createQueryBuilder()
+        .update(JobEntity)
+        .set(changes)
+        .where('id = :id', { id })
+        .andWhere('status IN (:...from)', { from: guard.from });
+      if (guard.attempt !== undefined) update.andWhere('attempts = :attempt', { attempt: guard.attempt });
+      if (guard.heartbeatBefore) update.andWhere('heartbeat_at < :before', { before: guard.heartbeatBefore });
+      const { affected } = await update.execute();
+      if (!affected) return null;
+      const job = await manager.findOneByOrFail(JobEntity, { id });
+      await this.recordEvent(manager, job);
+      return job;
+    });
+  }
+
+  private async recordEvent(manager: EntityManager, job: JobEntity): Promise<void> {
+    const event = await manager.save(
+      manager.create(JobEventEntity, { jobId: job.id, jobType: job.type, ownerId: job.ownerId, snapshot: toJobSnapshot(job) }),
+    );
+    await manager.query('SELECT pg_notify($1, $2)', [JOB_EVENTS_CHANNEL, event.id]);
+  }
+}

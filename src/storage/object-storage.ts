@@ -1,0 +1,67 @@
+import { HttpStatus } from '@nestjs/common';
+import type { Readable } from 'node:stream';
+import { DomainError } from '../common/domain-error.js';
+
+export interface StoredObject {
+  key: string;
+  size: number;
+  contentType: string;
+}
+
+export interface ObjectDownload extends StoredObject {
+  body: Readable;
+}
+
+export interface PutOptions {
+  contentType: string;
+}
+
+export interface PresignOptions {
+  expiresInSeconds?: number;
+  /** PUT: the Content-Type the uploader must send. */
+  contentType?: string;
+  /** GET: served as an attachment with this file name. */
+  downloadName?: string;
+}
+
+/**
+ * Where files live. Two adapters: S3 (any S3-compatible endpoint) and the local disk under DATA_DIR, which signs
+ * its own URLs, so presigned flows behave alike on both. Bodies always stream; no adapter holds a whole file.
+ */
+export abstract class ObjectStorage {
+  abstract readonly driver: 'local' | 's3';
+  abstract put(key: string, body: Readable, options: PutOptions): Promise<StoredObject>;
+  /** Throws ObjectNotFoundError for a missing key. */
+  abstract get(key: string): Promise<ObjectDownload>;
+  abstract head(key: string): Promise<StoredObject | null>;
+  abstract delete(key: string): Promise<void>;
+  abstract presignPut(key: string, options?: PresignOptions): Promise<string>;
+  abstract presignGet(key: string, options?: PresignOptions): Promise<string>;
+  /** Throws when the storage cannot be reached (health check). */
+  abstract check(): Promise<void>;
+}
+
+export class ObjectNotFoundError extends DomainError {
+  constructor(key: string) {
+    super('OBJECT_NOT_FOUND', `No stored object at ${key}`, HttpStatus.NOT_FOUND);
+  }
+}
+
+export class InvalidObjectKeyError extends DomainError {
+  constructor(reason: string) {
+    super('INVALID_OBJECT_KEY', `Invalid object key: ${reason}`, HttpStatus.BAD_REQUEST);
+  }
+}
+
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+/** Keys are relative paths of safe segments: the local adapter maps them onto the disk. */
+export function assertValidObjectKey(key: string): void {
+  if (typeof key !== 'string' || key.length === 0) throw new InvalidObjectKeyError('empty');
+  if (Buffer.byteLength(key) > 1024) throw new InvalidObjectKeyError('longer than 1024 bytes');
+  if (CONTROL_CHARACTERS.test(key)) throw new InvalidObjectKeyError('control characters');
+  if (key.startsWith('/') || key.includes('\\')) throw new InvalidObjectKeyError('absolute or backslash path');
+  for (const segment of key.split('/')) {
+    if (segment === '' || segment === '.' || segment === '..') throw new InvalidObjectKeyError(`bad segment "${segment}"`);
+  }
+}
