@@ -135,6 +135,13 @@ export class EmbeddedPostgres {
         { ...this.runAs, env: { ...process.env, LC_ALL: 'C' } },
       );
       this.options.log(`embedded PostgreSQL initialised in ${dir}`);
+    } catch (error) {
+      const stderr = String((error as { stderr?: string }).stderr ?? '').trim();
+      const hint =
+        this.runAs.uid !== undefined
+          ? ` (running as root, PostgreSQL runs as the OS user "postgres", which must be able to reach ${dir})`
+          : '';
+      throw new Error(`initdb failed${hint}: ${stderr || (error as Error).message}`);
     } finally {
       await rm(pwfile, { force: true });
     }

@@ -1,0 +1,122 @@
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { spawnService, waitForHealth, type ServiceProcess } from './support/service-process.js';
+import { SseClient } from './support/sse-client.js';
+import { eventually, freePort, json, startTestApp, type TestApp } from './support/test-app.js';
+
+const running: ServiceProcess[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((service) => service.stop('SIGKILL')));
+});
+
+const start = (entry: 'main' | 'worker', env: Record<string, string>) => {
+  const service = spawnService(entry, { NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env });
+  running.push(service);
+  return service;
+};
+
+describe('the web process on its embedded defaults', () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'yousync-fresh-'));
+    await chmod(dataDir, 0o755); // as root, PostgreSQL runs as the user postgres, which must reach it
+  });
+  afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+  it('starts with no database configured, is healthy, stops cleanly, and a second start reuses the data', async () => {
+    const port = await freePort();
+    const env = { PORT: String(port), DATA_DIR: dataDir, DIAGNOSTIC_JOBS: 'true' };
+    const baseUrl = `http://127.0.0.1:${port}`;
+
+    const first = start('main', env);
+    const health = await waitForHealth(first, baseUrl);
+    expect(health.details).toMatchObject({ database: { status: 'up' }, storage: { status: 'up' }, queue: { status: 'up' } });
+    const job = await (await fetch(`${baseUrl}/jobs/diagnostic`, json({ steps: 1, step_ms: 0 }))).json();
+    await eventually(async () => ((await (await fetch(`${baseUrl}/jobs/${job.id}`)).json()).status === 'completed' ? true : undefined));
+    expect(await first.stop('SIGTERM')).toBe(0);
+    expect(first.output()).toContain('embedded PostgreSQL started');
+    expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false); // the server was stopped too
+
+    const second = start('main', env);
+    await waitForHealth(second, baseUrl);
+    expect(second.output()).not.toContain('initialised');
+    expect(second.output()).not.toContain('applied migrations');
+    const again = await (await fetch(`${baseUrl}/jobs/${job.id}`)).json();
+    expect(again).toMatchObject({ id: job.id, status: 'completed' });
+    expect(await second.stop('SIGTERM')).toBe(0);
+  });
+
+  it('refuses to start on a bad variable and names it', async () => {
+    const service = start('main', { PORT: 'abc', DATA_DIR: dataDir });
+    expect(await service.exited).toBe(1);
+    expect(service.output()).toMatch(/PORT.*(integer|number).*"abc"/);
+  });
+});
+
+describe('web process and worker processes on one database', () => {
+  let web: TestApp;
+  let workerEnv: Record<string, string>;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    // The web process runs no jobs itself; it only reaps the attempts of dead workers.
+    web = await startTestApp({ DIAGNOSTIC_JOBS: 'true', JOBS_WORKER: 'false', JOBS_HEARTBEAT_SECONDS: '0.3' });
+    dataDir = await mkdtemp(join(tmpdir(), 'yousync-worker-'));
+    workerEnv = {
+      DATABASE_URL: web.database.url,
+      DATA_DIR: dataDir,
+      JOBS_HEARTBEAT_SECONDS: '0.3',
+      JOBS_POLL_SECONDS: '0.5',
+    };
+  });
+  afterAll(async () => {
+    await web?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const readyWorker = async () => {
+    const worker = start('worker', workerEnv);
+    await eventually(async () => (worker.output().includes('running jobs') ? true : undefined), 30_000, 'worker start');
+    return worker;
+  };
+  const queue = async (body: Record<string, unknown>) =>
+    (await (await web.fetch('/jobs/diagnostic', json(body))).json()) as { id: string };
+  const poll = async (id: string) => (await web.fetch(`/jobs/${id}`)).json();
+
+  it('a job queued through the web process runs in the worker; its progress streams from the web process', async () => {
+    const worker = await readyWorker();
+    const job = await queue({ steps: 5, step_ms: 150 });
+    const stream = await SseClient.open(`${web.baseUrl}/jobs/${job.id}/events`);
+    await stream.finished();
+
+    const snapshots = stream.json();
+    const progress = snapshots.map((snapshot) => snapshot.progress);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    expect(progress.filter((value) => value > 0 && value < 100).length).toBeGreaterThanOrEqual(3);
+    expect(snapshots.at(-1)).toMatchObject({ status: 'completed', result: { pid: worker.pid } });
+  });
+
+  it('a job whose worker is killed mid-run is retried after restart and completes; none stays processing', async () => {
+    const doomed = await readyWorker();
+    const job = await queue({ steps: 25, step_ms: 200 });
+    await eventually(async () => ((await poll(job.id)).progress >= 20 ? true : undefined), 30_000, 'progress');
+    doomed.child.kill('SIGKILL');
+    await doomed.exited;
+
+    // Nobody heartbeats the attempt any more: the web process's reaper hands it back to the queue.
+    await eventually(async () => ((await poll(job.id)).status === 'queued' ? true : undefined), 15_000, 'requeue');
+    const survivor = await readyWorker();
+    const done = await eventually(
+      async () => {
+        const state = await poll(job.id);
+        return ['completed', 'failed'].includes(state.status) ? state : undefined;
+      },
+      30_000,
+      'completion',
+    );
+    expect(done).toMatchObject({ status: 'completed', attempts: 2, result: { attempt: 2, pid: survivor.pid } });
+  });
+});

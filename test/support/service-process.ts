@@ -1,0 +1,58 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+export interface ServiceProcess {
+  child: ChildProcess;
+  pid: number;
+  output(): string;
+  /** Resolves with the exit code (or signal name). */
+  exited: Promise<number | string>;
+  stop(signal?: NodeJS.Signals): Promise<number | string>;
+}
+
+/**
+ * Runs a built entry point (`main` = the web process, `worker`) as `npm start` / `npm run worker` would, with
+ * exactly the environment given (plus PATH and HOME), and captures what it prints.
+ */
+export function spawnService(entry: 'main' | 'worker', env: Record<string, string>): ServiceProcess {
+  const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', `${entry}.js`)], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = once(child, 'exit').then(([code, signal]) => (code ?? signal) as number | string);
+  return {
+    child,
+    pid: child.pid!,
+    output: () => output,
+    exited,
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Waits until GET /health answers 200 (returns the body), or the process exits, or the time runs out. */
+export async function waitForHealth(service: ServiceProcess, baseUrl: string, timeoutMs = 60_000): Promise<any> {
+  const until = Date.now() + timeoutMs;
+  let exited = false;
+  void service.exited.then(() => (exited = true));
+  while (Date.now() < until) {
+    if (exited) throw new Error(`service exited before it was healthy:\n${service.output()}`);
+    try {
+      const response = await fetch(`${baseUrl}/health`);
+      if (response.status === 200) return response.json();
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`service not healthy after ${timeoutMs} ms:\n${service.output()}`);
+}
