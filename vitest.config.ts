@@ -18,7 +18,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['src/**/*.spec.ts'], environment: 'node' },
+        test: { name: 'unit', include: ['src/**/*.spec.ts'], environment: 'node', sequence: { groupOrder: 0 } },
       },
       {
         extends: true,
@@ -31,6 +31,7 @@ export default defineConfig({
           hookTimeout: 120_000,
           // Two cores: more parallel apps only make each of them slower.
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

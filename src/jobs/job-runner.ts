@@ -62,7 +62,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
           await this.queue.client.work<JobPayloadEnvelope>(
             type,
             { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: this.config.jobs.pollSeconds },
-            async ([job]) => this.run(registered, job!),
+            async ([job]) => this.runAttempt(registered, job!),
           ),
         );
       }
@@ -76,7 +76,8 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     }
   }
 
-  private async run(registered: RegisteredHandler, queued: PgBoss.JobWithMetadata<JobPayloadEnvelope>): Promise<void> {
+  /** One attempt of one job, as the queue hands it over. */
+  async runAttempt(registered: RegisteredHandler, queued: PgBoss.JobWithMetadata<JobPayloadEnvelope>): Promise<void> {
     const { definition, handler } = registered;
     const jobId = queued.data.jobId;
     const attempt = queued.retryCount + 1;

@@ -21,7 +21,8 @@ import {
   type StoredObject,
 } from './object-storage.js';
 
-const PART_SIZE = 8 * 1024 * 1024;
+// The minimum S3 allows: with two parts in flight an upload holds about 4 x 5 MiB whatever its size.
+const PART_SIZE = 5 * 1024 * 1024;
 
 export function createS3Client(settings: S3Settings): S3Client {
   return new S3Client({

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { AppConfig, loadAppConfig } from './app-config.js';
+import { ConfigurationError, parseEnvironment } from './environment.js';
+
+describe(parseEnvironment.name, () => {
+  it('gives every variable its default on an empty environment', () => {
+    const sut = parseEnvironment({});
+    expect(sut).toMatchObject({ PORT: 8000, DATA_DIR: './data', NODE_ENV: 'development', STORAGE_DRIVER: 'local', JOBS_WORKER: true });
+    expect(sut.DATABASE_URL).toBeUndefined();
+  });
+
+  it('converts numbers, booleans and lists', () => {
+    const sut = parseEnvironment({ PORT: '9000', JOBS_WORKER: 'false', CORS_ORIGINS: 'https://a.example, https://b.example' });
+    expect(sut.PORT).toBe(9000);
+    expect(sut.JOBS_WORKER).toBe(false);
+    expect(sut.CORS_ORIGINS).toEqual(['https://a.example', 'https://b.example']);
+  });
+
+  it('treats an empty variable as unset', () => {
+    const sut = parseEnvironment({ PORT: '', DATABASE_URL: '' });
+    expect(sut.PORT).toBe(8000);
+    expect(sut.DATABASE_URL).toBeUndefined();
+  });
+
+  it('names every bad variable and the value it got', () => {
+    const error = (() => {
+      try {
+        parseEnvironment({ PORT: 'abc', JOBS_WORKER: 'maybe', DATABASE_URL: 'mysql://x' });
+      } catch (caught) {
+        return caught as ConfigurationError;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(error!.message).toMatch(/PORT: .*integer.*\(got "abc"\)/);
+    expect(error!.message).toMatch(/JOBS_WORKER: .*boolean.*\(got "maybe"\)/);
+    expect(error!.message).toMatch(/DATABASE_URL: /);
+  });
+
+  it('ignores variables it does not know', () => {
+    expect(parseEnvironment({ PATH: '/bin', HOME: '/root' })).not.toHaveProperty('PATH');
+  });
+});
+
+describe(AppConfig.name, () => {
+  it('requires the S3 bucket when the S3 driver is chosen', () => {
+    expect(() => loadAppConfig({ STORAGE_DRIVER: 's3', STORAGE_SIGNING_SECRET: 'x'.repeat(32) })).toThrow(/S3_BUCKET/);
+  });
+
+  it('requires explicit secrets in production', () => {
+    expect(() => loadAppConfig({ NODE_ENV: 'production' })).toThrow(/STORAGE_SIGNING_SECRET: required when NODE_ENV=production/);
+  });
+
+  it('derives the public URL from the port', () => {
+    const sut = loadAppConfig({ PORT: '8123', STORAGE_SIGNING_SECRET: 'x'.repeat(32) });
+    expect(sut.publicUrl).toBe('http://localhost:8123');
+  });
+});
