@@ -1,7 +1,7 @@
 import { execFile as execFileCallback, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, cp, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -54,8 +54,8 @@ export class EmbeddedPostgres {
 
   /** Starts (or adopts) the server and returns a connection URL to the service's database. */
   async start(): Promise<string> {
-    this.binaries = await loadBinaries();
     this.runAs = await postgresUser();
+    this.binaries = await reachableBinaries(await loadBinaries(), this.runAs);
     const password = await this.password();
     if (!(await exists(join(this.options.dir, 'PG_VERSION')))) await this.initialise(password);
 
@@ -191,6 +191,29 @@ async function loadBinaries(): Promise<Binaries> {
   } catch {
     throw new Error(`no embedded PostgreSQL binaries for ${process.platform}-${process.arch} (${name}); set DATABASE_URL`);
   }
+}
+
+/**
+ * As root the server runs as `postgres`, which may not be able to reach node_modules (a checkout in a private
+ * directory): then the binaries are copied once into a shared cache directory it can read.
+ */
+async function reachableBinaries(binaries: Binaries, runAs: RunAs): Promise<Binaries> {
+  if (runAs.uid === undefined) return binaries;
+  const reachable = await execFile(binaries.initdb, ['--version'], runAs).then(
+    () => true,
+    () => false,
+  );
+  if (reachable) return binaries;
+  const native = dirname(dirname(binaries.initdb));
+  const { version } = JSON.parse(await readFile(join(dirname(native), 'package.json'), 'utf8')) as { version: string };
+  const cache = join(tmpdir(), `yousync-postgres-${version}-${process.platform}-${process.arch}`);
+  if (!(await exists(join(cache, 'bin', 'initdb')))) {
+    const partial = `${cache}.${process.pid}`;
+    await cp(native, partial, { recursive: true, verbatimSymlinks: true });
+    await chmod(partial, 0o755);
+    await rename(partial, cache).catch(() => rm(partial, { recursive: true, force: true }));
+  }
+  return { initdb: join(cache, 'bin', 'initdb'), pg_ctl: join(cache, 'bin', 'pg_ctl') };
 }
 
 /** PostgreSQL refuses to run as root: as root, run it as the OS user `postgres`, created if missing. */
