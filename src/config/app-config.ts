@@ -105,6 +105,8 @@ export class AppConfig {
     try {
       return readFileSync(file, 'utf8').trim();
     } catch {
+      // DATA_DIR itself stays reachable (the embedded server runs as another user when started by root).
+      mkdirSync(this.dataDir, { recursive: true });
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       try {
         writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });

@@ -114,6 +114,7 @@ export class EmbeddedPostgres {
 
   private async initialise(password: string): Promise<void> {
     const { dir } = this.options;
+    await mkdir(dirname(dir), { recursive: true });
     await mkdir(dir, { recursive: true, mode: 0o700 });
     if (this.runAs.uid !== undefined) await chown(dir, this.runAs.uid, this.runAs.gid!);
     const pwfile = join(tmpdir(), `yousync-pg-${randomBytes(6).toString('hex')}`);
@@ -166,6 +167,7 @@ export class EmbeddedPostgres {
     try {
       return (await readFile(this.passwordFile, 'utf8')).trim();
     } catch {
+      await mkdir(dirname(dirname(this.passwordFile)), { recursive: true });
       await mkdir(dirname(this.passwordFile), { recursive: true, mode: 0o700 });
       await writeFile(this.passwordFile, randomBytes(24).toString('base64url'), { mode: 0o600, flag: 'wx' }).catch(
         (error: NodeJS.ErrnoException) => {
