@@ -28,7 +28,8 @@ describe('the web process on its embedded defaults', () => {
 
   it('starts with no database configured, is healthy, stops cleanly, and a second start reuses the data', async () => {
     const port = await freePort();
-    const env = { PORT: String(port), DATA_DIR: dataDir, DIAGNOSTIC_JOBS: 'true' };
+    // A DATA_DIR that does not exist yet, as on a fresh clone.
+    const env = { PORT: String(port), DATA_DIR: join(dataDir, 'data'), DIAGNOSTIC_JOBS: 'true' };
     const baseUrl = `http://127.0.0.1:${port}`;
 
     const first = start('main', env);
@@ -38,7 +39,7 @@ describe('the web process on its embedded defaults', () => {
     await eventually(async () => ((await (await fetch(`${baseUrl}/jobs/${job.id}`)).json()).status === 'completed' ? true : undefined));
     expect(await first.stop('SIGTERM')).toBe(0);
     expect(first.output()).toContain('embedded PostgreSQL started');
-    expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false); // the server was stopped too
+    expect(existsSync(join(dataDir, 'data', 'postgres', 'postmaster.pid'))).toBe(false); // the server was stopped too
 
     const second = start('main', env);
     await waitForHealth(second, baseUrl);
