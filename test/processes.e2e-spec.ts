@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawnService, waitForHealth, type ServiceProcess } from './support/service-process.js';
 import { SseClient } from './support/sse-client.js';
-import { eventually, freePort, json, startTestApp, type TestApp } from './support/test-app.js';
+import { eventually, freePort, http, json, startTestApp, type TestApp } from './support/test-app.js';
 
 const running: ServiceProcess[] = [];
 afterEach(async () => {
@@ -35,8 +35,8 @@ describe('the web process on its embedded defaults', () => {
     const first = start('main', env);
     const health = await waitForHealth(first, baseUrl);
     expect(health.details).toMatchObject({ database: { status: 'up' }, storage: { status: 'up' }, queue: { status: 'up' } });
-    const job = await (await fetch(`${baseUrl}/jobs/diagnostic`, json({ steps: 1, step_ms: 0 }))).json();
-    await eventually(async () => ((await (await fetch(`${baseUrl}/jobs/${job.id}`)).json()).status === 'completed' ? true : undefined));
+    const job = await (await http(`${baseUrl}/jobs/diagnostic`, json({ steps: 1, step_ms: 0 }))).json();
+    await eventually(async () => ((await (await http(`${baseUrl}/jobs/${job.id}`)).json()).status === 'completed' ? true : undefined));
     expect(await first.stop('SIGTERM')).toBe(0);
     expect(first.output()).toContain('embedded PostgreSQL started');
     expect(existsSync(join(dataDir, 'data', 'postgres', 'postmaster.pid'))).toBe(false); // the server was stopped too
@@ -45,7 +45,7 @@ describe('the web process on its embedded defaults', () => {
     await waitForHealth(second, baseUrl);
     expect(second.output()).not.toContain('initialised');
     expect(second.output()).not.toContain('applied migrations');
-    const again = await (await fetch(`${baseUrl}/jobs/${job.id}`)).json();
+    const again = await (await http(`${baseUrl}/jobs/${job.id}`)).json();
     expect(again).toMatchObject({ id: job.id, status: 'completed' });
     expect(await second.stop('SIGTERM')).toBe(0);
   });

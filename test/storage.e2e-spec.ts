@@ -104,4 +104,15 @@ describe.each(adapters)('object storage on $name', ({ s3 }) => {
     const putUrl = await storage.presignPut('uploads/put-only.txt', { contentType: 'text/plain' });
     expect((await fetch(putUrl)).status).toBe(403); // a PUT signature does not allow a GET
   });
+
+  // Last in this block: it stops the S3 server.
+  it.runIf(s3)('answers /health 503, naming storage, when the S3 server is down', async () => {
+    await server!.close();
+    server = undefined;
+    const response = await t.fetch('/health');
+    expect(response.status).toBe(503);
+    const body = await response.json();
+    expect(body.details.storage.status).toBe('down');
+    expect(body.details.database.status).toBe('up');
+  });
 });

@@ -72,7 +72,9 @@ export class GlobalExceptionFilter implements ExceptionFilter {
         const retryAfter = (response as { retryAfter?: number }).retryAfter;
         if (retryAfter !== undefined) headers['Retry-After'] = String(retryAfter);
       }
-      return { status, body: this.body(status, message, code), headers };
+      // Fields an exception chose to carry (e.g. the health check's details) stay in the body.
+      const extra = typeof response === 'object' ? response : {};
+      return { status, body: { ...extra, ...this.body(status, message, code) }, headers };
     }
     // Errors raised by Express middleware (body parser, etc.) carry their HTTP status.
     const expressStatus = (exception as { status?: unknown; statusCode?: unknown })?.status;

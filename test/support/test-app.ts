@@ -9,6 +9,11 @@ import { loadAppConfig, type AppConfig } from '../../src/config/app-config.js';
 import { configureApp } from '../../src/configure-app.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
+/** A fetch Response whose JSON the tests read field by field. */
+export type TestResponse = Omit<Response, 'json'> & { json(): Promise<any> };
+
+export const http = (url: string | URL, init?: RequestInit) => fetch(url, init) as Promise<TestResponse>;
+
 export interface TestApp {
   app: NestExpressApplication;
   baseUrl: string;
@@ -16,7 +21,7 @@ export interface TestApp {
   database: TestDatabase;
   dataDir: string;
   get<T>(token: abstract new (...args: any[]) => T): T;
-  fetch(path: string, init?: RequestInit): Promise<Response>;
+  fetch(path: string, init?: RequestInit): Promise<TestResponse>;
   close(): Promise<void>;
 }
 
@@ -65,7 +70,7 @@ export async function startTestApp(env: Record<string, string> = {}, database?: 
     database: db,
     dataDir,
     get: (token) => app.get(token),
-    fetch: (path, init) => fetch(`${baseUrl}${path}`, init),
+    fetch: (path, init) => http(`${baseUrl}${path}`, init),
     close: async () => {
       await app.close();
       if (!database) await db.drop();
