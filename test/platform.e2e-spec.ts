@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, startTestApp, type TestApp } from './support/test-app.js';
+import { json, signInAdmin, startTestApp, type TestApp } from './support/test-app.js';
 
 describe('platform', () => {
   let t: TestApp;
+  let admin: Record<string, string>;
 
   beforeAll(async () => {
     t = await startTestApp({ DIAGNOSTIC_JOBS: 'true' });
+    admin = (await signInAdmin(t)).headers;
   });
   afterAll(() => t?.close());
 
@@ -39,7 +41,7 @@ describe('platform', () => {
 
   it('exposes Prometheus metrics for HTTP requests and jobs', async () => {
     await t.fetch('/');
-    await t.fetch('/jobs/diagnostic', json({ steps: 1, step_ms: 0 }));
+    await t.fetch('/jobs/diagnostic', json({ steps: 1, step_ms: 0 }, { headers: admin }));
     const text = await (await t.fetch('/metrics')).text();
     expect(text).toMatch(/http_requests_total\{method="GET",route="\/",status_code="200"\} \d+/);
     expect(text).toContain('http_request_duration_seconds_bucket');
@@ -47,11 +49,11 @@ describe('platform', () => {
   });
 
   it('echoes a sane X-Request-Id and puts the request id in error bodies', async () => {
-    const response = await t.fetch('/jobs/not-a-uuid', { headers: { 'x-request-id': 'abc-123' } });
+    const response = await t.fetch('/jobs/not-a-uuid', { headers: { 'x-request-id': 'abc-123', ...admin } });
     expect(response.headers.get('x-request-id')).toBe('abc-123');
     const body = await response.json();
     expect(body).toMatchObject({ statusCode: 400, error: 'Bad Request', requestId: 'abc-123' });
-    const generated = await t.fetch('/jobs/not-a-uuid', { headers: { 'x-request-id': 'bad id with spaces' } });
+    const generated = await t.fetch('/jobs/not-a-uuid', { headers: { 'x-request-id': 'bad id with spaces', ...admin } });
     expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -59,7 +61,7 @@ describe('platform', () => {
     it('malformed JSON', async () => {
       const response = await t.fetch('/jobs/diagnostic', {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...admin },
         body: '{"steps": 2,',
       });
       expect(response.status).toBe(400);
@@ -70,13 +72,13 @@ describe('platform', () => {
     });
 
     it('unknown fields', async () => {
-      const response = await t.fetch('/jobs/diagnostic', json({ steps: 2, admin: true }));
+      const response = await t.fetch('/jobs/diagnostic', json({ steps: 2, admin: true }, { headers: admin }));
       expect(response.status).toBe(400);
       expect((await response.json()).message).toContain('property admin should not exist');
     });
 
     it('wrong types', async () => {
-      const response = await t.fetch('/jobs/diagnostic', json({ steps: 'many' }));
+      const response = await t.fetch('/jobs/diagnostic', json({ steps: 'many' }, { headers: admin }));
       expect(response.status).toBe(400);
       const body = await response.json();
       expect(body.message).toEqual(expect.arrayContaining([expect.stringContaining('steps must be an integer')]));
@@ -84,18 +86,18 @@ describe('platform', () => {
     });
 
     it('a JSON body that is not an object', async () => {
-      const response = await t.fetch('/jobs/diagnostic', json([1, 2]));
+      const response = await t.fetch('/jobs/diagnostic', json([1, 2], { headers: admin }));
       expect(response.status).toBe(400);
     });
 
     it('a body over the size limit', async () => {
-      const response = await t.fetch('/jobs/diagnostic', json({ steps: 1, padding: 'x'.repeat(2 * 1024 * 1024) }));
+      const response = await t.fetch('/jobs/diagnostic', json({ steps: 1, padding: 'x'.repeat(2 * 1024 * 1024) }, { headers: admin }));
       expect(response.status).toBe(413);
       expect((await response.json()).statusCode).toBe(413);
     });
 
     it('a malformed id', async () => {
-      const response = await t.fetch('/jobs/123');
+      const response = await t.fetch('/jobs/123', { headers: admin });
       expect(response.status).toBe(400);
     });
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawnService, waitForHealth, type ServiceProcess } from './support/service-process.js';
 import { SseClient } from './support/sse-client.js';
-import { eventually, freePort, http, json, startTestApp, type TestApp } from './support/test-app.js';
+import { ADMIN_EMAIL, eventually, freePort, http, json, signInAdmin, startTestApp, type TestApp } from './support/test-app.js';
 
 const running: ServiceProcess[] = [];
 afterEach(async () => {
@@ -29,14 +29,17 @@ describe('the web process on its embedded defaults', () => {
   it('starts with no database configured, is healthy, stops cleanly, and a second start reuses the data', async () => {
     const port = await freePort();
     // A DATA_DIR that does not exist yet, as on a fresh clone.
-    const env = { PORT: String(port), DATA_DIR: join(dataDir, 'data'), DIAGNOSTIC_JOBS: 'true' };
+    const env = { PORT: String(port), DATA_DIR: join(dataDir, 'data'), DIAGNOSTIC_JOBS: 'true', ADMIN_EMAILS: ADMIN_EMAIL };
     const baseUrl = `http://127.0.0.1:${port}`;
 
     const first = start('main', env);
     const health = await waitForHealth(first, baseUrl);
     expect(health.details).toMatchObject({ database: { status: 'up' }, storage: { status: 'up' }, queue: { status: 'up' } });
-    const job = await (await http(`${baseUrl}/jobs/diagnostic`, json({ steps: 1, step_ms: 0 }))).json();
-    await eventually(async () => ((await (await http(`${baseUrl}/jobs/${job.id}`)).json()).status === 'completed' ? true : undefined));
+    const login = await (await http(`${baseUrl}/auth/dev-login`, json({ email: ADMIN_EMAIL }))).json();
+    const headers = { authorization: `Bearer ${login.access_token}` };
+    const job = await (await http(`${baseUrl}/jobs/diagnostic`, json({ steps: 1, step_ms: 0 }, { headers }))).json();
+    const read = async () => (await http(`${baseUrl}/jobs/${job.id}`, { headers })).json();
+    await eventually(async () => ((await read()).status === 'completed' ? true : undefined));
     expect(await first.stop('SIGTERM')).toBe(0);
     expect(first.output()).toContain('embedded PostgreSQL started');
     expect(existsSync(join(dataDir, 'data', 'postgres', 'postmaster.pid'))).toBe(false); // the server was stopped too
@@ -45,7 +48,7 @@ describe('the web process on its embedded defaults', () => {
     await waitForHealth(second, baseUrl);
     expect(second.output()).not.toContain('initialised');
     expect(second.output()).not.toContain('applied migrations');
-    const again = await (await http(`${baseUrl}/jobs/${job.id}`)).json();
+    const again = await read(); // the same session: the signing secret was kept in DATA_DIR too
     expect(again).toMatchObject({ id: job.id, status: 'completed' });
     expect(await second.stop('SIGTERM')).toBe(0);
   });
@@ -59,12 +62,14 @@ describe('the web process on its embedded defaults', () => {
 
 describe('web process and worker processes on one database', () => {
   let web: TestApp;
+  let admin: Record<string, string>;
   let workerEnv: Record<string, string>;
   let dataDir: string;
 
   beforeAll(async () => {
     // The web process runs no jobs itself; it only reaps the attempts of dead workers.
     web = await startTestApp({ DIAGNOSTIC_JOBS: 'true', JOBS_WORKER: 'false', JOBS_HEARTBEAT_SECONDS: '0.3' });
+    admin = (await signInAdmin(web)).headers;
     dataDir = await mkdtemp(join(tmpdir(), 'yousync-worker-'));
     workerEnv = {
       DATABASE_URL: web.database.url,
@@ -84,13 +89,13 @@ describe('web process and worker processes on one database', () => {
     return worker;
   };
   const queue = async (body: Record<string, unknown>) =>
-    (await (await web.fetch('/jobs/diagnostic', json(body))).json()) as { id: string };
-  const poll = async (id: string) => (await web.fetch(`/jobs/${id}`)).json();
+    (await (await web.fetch('/jobs/diagnostic', json(body, { headers: admin }))).json()) as { id: string };
+  const poll = async (id: string) => (await web.fetch(`/jobs/${id}`, { headers: admin })).json();
 
   it('a job queued through the web process runs in the worker; its progress streams from the web process', async () => {
     const worker = await readyWorker();
     const job = await queue({ steps: 5, step_ms: 150 });
-    const stream = await SseClient.open(`${web.baseUrl}/jobs/${job.id}/events`);
+    const stream = await SseClient.open(`${web.baseUrl}/jobs/${job.id}/events`, admin);
     await stream.finished();
 
     const snapshots = stream.json();

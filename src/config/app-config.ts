@@ -40,6 +40,26 @@ export class AppConfig {
     diagnostic: boolean;
   };
   readonly sse: { heartbeatMs: number };
+  readonly auth: {
+    jwtSecret: string;
+    accessTtlSeconds: number;
+    refreshTtlDays: number;
+    streamTokenTtlSeconds: number;
+    frontendUrl: string;
+    devLogin: boolean;
+    adminEmails: string[];
+    rateLimitPerMinute: number;
+    google: {
+      clientId?: string;
+      clientSecret?: string;
+      callbackUrl: string;
+      authorizationUrl: string;
+      tokenUrl: string;
+      userinfoUrl: string;
+      issuer: string;
+      jwksUrl: string;
+    };
+  };
 
   constructor(env: EnvironmentVariables) {
     const problems: string[] = [];
@@ -88,6 +108,31 @@ export class AppConfig {
       diagnostic: env.DIAGNOSTIC_JOBS,
     };
     this.sse = { heartbeatMs: env.SSE_HEARTBEAT_SECONDS * 1000 };
+
+    const devLogin = env.AUTH_DEV_LOGIN ?? !this.isProduction;
+    if (devLogin && this.isProduction) {
+      problems.push('AUTH_DEV_LOGIN: must not be true when NODE_ENV=production (it signs anyone in by e-mail alone)');
+    }
+    this.auth = {
+      jwtSecret: env.JWT_SECRET ?? this.developmentSecret('jwt', 'JWT_SECRET', problems),
+      accessTtlSeconds: env.JWT_ACCESS_TTL_SECONDS,
+      refreshTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
+      streamTokenTtlSeconds: env.STREAM_TOKEN_TTL_SECONDS,
+      frontendUrl: env.FRONTEND_URL.replace(/\/+$/, ''),
+      devLogin,
+      adminEmails: env.ADMIN_EMAILS.map((email) => email.toLowerCase()),
+      rateLimitPerMinute: env.AUTH_RATE_LIMIT_PER_MINUTE,
+      google: {
+        clientId: env.GOOGLE_CLIENT_ID,
+        clientSecret: env.GOOGLE_CLIENT_SECRET,
+        callbackUrl: env.GOOGLE_CALLBACK_URL ?? `${this.publicUrl}/auth/google/callback`,
+        authorizationUrl: env.GOOGLE_AUTHORIZATION_URL,
+        tokenUrl: env.GOOGLE_TOKEN_URL,
+        userinfoUrl: env.GOOGLE_USERINFO_URL,
+        issuer: env.GOOGLE_ISSUER,
+        jwksUrl: env.GOOGLE_JWKS_URL,
+      },
+    };
     if (problems.length > 0) throw new ConfigurationError(problems);
   }
 

@@ -163,6 +163,74 @@ export class EnvironmentVariables {
   @Transform(toBoolean)
   @IsBoolean()
   DIAGNOSTIC_JOBS = false;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(32)
+  JWT_SECRET?: string;
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(30)
+  @Max(24 * 3600)
+  JWT_ACCESS_TTL_SECONDS = 900;
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  REFRESH_TOKEN_TTL_DAYS = 30;
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(10)
+  @Max(3600)
+  STREAM_TOKEN_TTL_SECONDS = 300;
+
+  @IsOptional()
+  @IsString()
+  GOOGLE_CLIENT_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  GOOGLE_CLIENT_SECRET?: string;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  GOOGLE_CALLBACK_URL?: string;
+
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  GOOGLE_AUTHORIZATION_URL = 'https://accounts.google.com/o/oauth2/v2/auth';
+
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
+
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  GOOGLE_USERINFO_URL = 'https://openidconnect.googleapis.com/v1/userinfo';
+
+  @IsString()
+  GOOGLE_ISSUER = 'https://accounts.google.com';
+
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  GOOGLE_JWKS_URL = 'https://www.googleapis.com/oauth2/v3/certs';
+
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  FRONTEND_URL = 'http://localhost:3000';
+
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  AUTH_DEV_LOGIN?: boolean;
+
+  @Transform(toList)
+  @IsString({ each: true })
+  ADMIN_EMAILS: string[] = [];
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  AUTH_RATE_LIMIT_PER_MINUTE = 30;
 }
 
 export class ConfigurationError extends Error {

@@ -13,6 +13,9 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     migrationsTransactionMode: 'each',
     namingStrategy: new SnakeNamingStrategy(),
     synchronize: false,
+    // gen_random_uuid() is built into PostgreSQL 13+; extensions a migration needs, it creates itself.
+    uuidExtension: 'pgcrypto',
+    installExtensions: false,
     extra: { max: poolSize, application_name: 'yousync' },
   };
 }

@@ -1,4 +1,5 @@
-import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, ManyToOne, PrimaryColumn, UpdateDateColumn, type Relation } from 'typeorm';
+import { UserEntity } from '../users/user.entity.js';
 
 export const JOB_STATUSES = ['queued', 'processing', 'completed', 'failed', 'canceled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -43,8 +44,12 @@ export class JobEntity {
   @Column('jsonb', { nullable: true })
   error: JobError | null;
 
+  /** The user the job belongs to; null for anonymous work (e.g. a video uploaded without signing in). */
   @Column('uuid', { nullable: true })
   ownerId: string | null;
+
+  @ManyToOne(() => UserEntity, { onDelete: 'CASCADE' })
+  owner?: Relation<UserEntity>;
 
   @Column('integer', { default: 0 })
   attempts: number;

@@ -12,6 +12,7 @@ import {
 } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { Auth, Roles, StreamTokenAllowed } from '../auth/auth.decorators.js';
 import { CurrentUser, type AuthenticatedUser } from '../auth/current-user.decorator.js';
 import { AppConfig } from '../config/app-config.js';
 import { SseService } from '../events/sse.service.js';
@@ -20,11 +21,15 @@ import { CreateDiagnosticJobDto } from './dto/create-diagnostic-job.dto.js';
 import { JobDto } from './dto/job.dto.js';
 import { toJobSnapshot } from './job-snapshot.js';
 import { isFinished, jobReplay, type JobProjection } from './job-stream.js';
-import { JobsService } from './jobs.service.js';
+import { ANY_OWNER, JobsService } from './jobs.service.js';
+
+/** Admins see every job; anyone else only their own. */
+const viewer = (user: AuthenticatedUser) => (user.role === 'admin' ? ANY_OWNER : user.id);
 
 const jobFrame: JobProjection = (event) => ({ event: 'job', data: JobDto.from(event.data) });
 
 @ApiTags('jobs')
+@Auth()
 @Controller('jobs')
 export class JobsController {
   constructor(
@@ -36,8 +41,8 @@ export class JobsController {
   @Get(':id')
   @ApiOperation({ summary: 'A job of the caller: status, progress, result or error' })
   @ApiOkResponse({ type: JobDto })
-  async get(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthenticatedUser | null): Promise<JobDto> {
-    return JobDto.from(toJobSnapshot(await this.jobs.findOwned(id, user?.id ?? null)));
+  async get(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthenticatedUser): Promise<JobDto> {
+    return JobDto.from(toJobSnapshot(await this.jobs.findOwned(id, viewer(user))));
   }
 
   @Get(':id/events')
@@ -45,13 +50,14 @@ export class JobsController {
     summary: 'SSE stream of a job (`event: job`), ending when it finishes; resumes after `Last-Event-ID`',
   })
   @ApiProduces('text/event-stream')
+  @StreamTokenAllowed()
   async events(
     @Param('id', ParseUUIDPipe) id: string,
-    @CurrentUser() user: AuthenticatedUser | null,
+    @CurrentUser() user: AuthenticatedUser,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    await this.jobs.findOwned(id, user?.id ?? null);
+    await this.jobs.findOwned(id, viewer(user));
     await this.sse.stream(req, res, {
       topic: `job:${id}`,
       project: jobFrame,
@@ -64,20 +70,21 @@ export class JobsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel a queued or running job (409 when it already finished)' })
   @ApiOkResponse({ type: JobDto })
-  async cancel(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthenticatedUser | null): Promise<JobDto> {
-    return JobDto.from(toJobSnapshot(await this.jobs.cancel(id, user?.id ?? null)));
+  async cancel(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthenticatedUser): Promise<JobDto> {
+    return JobDto.from(toJobSnapshot(await this.jobs.cancel(id, viewer(user))));
   }
 
   @Post('diagnostic')
+  @Roles('admin')
   @ApiOperation({ summary: 'Queue a diagnostic job that only sleeps and reports progress (operators, tests)' })
   @ApiOkResponse({ type: JobDto })
-  async diagnostic(@Body() body: CreateDiagnosticJobDto, @CurrentUser() user: AuthenticatedUser | null): Promise<JobDto> {
+  async diagnostic(@Body() body: CreateDiagnosticJobDto, @CurrentUser() user: AuthenticatedUser): Promise<JobDto> {
     if (!this.config.jobs.diagnostic) throw new NotFoundException('Diagnostic jobs are disabled (DIAGNOSTIC_JOBS)');
     const payload: DiagnosticJobPayload = {
       steps: body.steps ?? 5,
       stepMs: body.step_ms ?? 200,
       failAttempts: body.fail_attempts ?? 0,
     };
-    return JobDto.from(toJobSnapshot(await this.jobs.create(DIAGNOSTIC_JOB, payload, { ownerId: user?.id ?? null })));
+    return JobDto.from(toJobSnapshot(await this.jobs.create(DIAGNOSTIC_JOB, payload, { ownerId: user.id })));
   }
 }

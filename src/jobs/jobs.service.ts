@@ -10,6 +10,9 @@ import { JobEntity, type JobError, type JobStatus } from './job.entity.js';
 
 export const JOB_EVENTS_CHANNEL = 'yousync_job_events';
 
+/** For findOwned/cancel: the caller may see any owner's job (an admin). */
+export const ANY_OWNER = Symbol('any-owner');
+
 export interface CreateJobOptions {
   ownerId?: string | null;
   /** Create the job inside the caller's transaction, so the job exists exactly when the caller's rows do. */
@@ -62,10 +65,14 @@ export class JobsService {
     return this.dataSource.getRepository(JobEntity).findOneBy({ id });
   }
 
-  /** The job, if it exists and belongs to `ownerId`; otherwise 404 (another user's job is not even confirmed). */
-  async findOwned(id: string, ownerId: string | null, type?: string): Promise<JobEntity> {
+  /**
+   * The job, if it exists and `ownerId` may see it (its owner, or anyone for an ownerless job); otherwise 404:
+   * another user's job is not even confirmed to exist.
+   */
+  async findOwned(id: string, ownerId: string | null | typeof ANY_OWNER, type?: string): Promise<JobEntity> {
     const job = await this.findById(id);
-    if (!job || (job.ownerId !== null && job.ownerId !== ownerId) || (type && job.type !== type)) {
+    const visible = ownerId === ANY_OWNER || job?.ownerId === null || job?.ownerId === ownerId;
+    if (!job || !visible || (type && job.type !== type)) {
       throw new NotFoundError('Job', 'JOB_NOT_FOUND');
     }
     return job;
@@ -111,7 +118,7 @@ export class JobsService {
       .find({ where: { status: 'processing', heartbeatAt: IsNull(), deadlineAt: LessThan(new Date()) }, take: limit });
   }
 
-  async cancel(id: string, ownerId: string | null): Promise<JobEntity> {
+  async cancel(id: string, ownerId: string | null | typeof ANY_OWNER): Promise<JobEntity> {
     const job = await this.findOwned(id, ownerId);
     const canceled = await this.transition(
       id,

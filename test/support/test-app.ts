@@ -14,6 +14,8 @@ export type TestResponse = Omit<Response, 'json'> & { json(): Promise<any> };
 
 export const http = (url: string | URL, init?: RequestInit) => fetch(url, init) as Promise<TestResponse>;
 
+export const ADMIN_EMAIL = 'admin@yousync.test';
+
 export interface TestApp {
   app: NestExpressApplication;
   baseUrl: string;
@@ -53,6 +55,8 @@ export async function startTestApp(env: Record<string, string> = {}, database?: 
     DATABASE_POOL_SIZE: '5',
     LOG_LEVEL: 'silent',
     JOBS_POLL_SECONDS: '0.5',
+    ADMIN_EMAILS: ADMIN_EMAIL,
+    AUTH_RATE_LIMIT_PER_MINUTE: '10000',
     ...env,
   });
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, databaseUrl: db.url }), {
@@ -101,3 +105,26 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
 }
+
+export interface SignedIn {
+  accessToken: string;
+  refreshToken: string;
+  user: { id: string; email: string; role: 'user' | 'admin' };
+  /** Headers that authenticate a request as this user. */
+  headers: Record<string, string>;
+}
+
+/** Signs in through the development login (on by default outside production). */
+export async function signIn(t: TestApp, email: string): Promise<SignedIn> {
+  const response = await t.fetch('/auth/dev-login', json({ email }));
+  if (response.status !== 200) throw new Error(`dev-login failed: ${response.status} ${await response.text()}`);
+  const body = await response.json();
+  return {
+    accessToken: body.access_token,
+    refreshToken: body.refresh_token,
+    user: body.user,
+    headers: { authorization: `Bearer ${body.access_token}` },
+  };
+}
+
+export const signInAdmin = (t: TestApp) => signIn(t, ADMIN_EMAIL);
