@@ -53,6 +53,18 @@ describe('the web process on its embedded defaults', () => {
     expect(await second.stop('SIGTERM')).toBe(0);
   });
 
+  it('refuses to start in production with the development login on, saying why', async () => {
+    const service = start('main', {
+      NODE_ENV: 'production',
+      AUTH_DEV_LOGIN: 'true',
+      JWT_SECRET: 'j'.repeat(40),
+      STORAGE_SIGNING_SECRET: 's'.repeat(40),
+      DATA_DIR: dataDir,
+    });
+    expect(await service.exited).toBe(1);
+    expect(service.output()).toMatch(/AUTH_DEV_LOGIN: must not be true when NODE_ENV=production/);
+  });
+
   it('refuses to start on a bad variable and names it', async () => {
     const service = start('main', { PORT: 'abc', DATA_DIR: dataDir });
     expect(await service.exited).toBe(1);

@@ -59,26 +59,20 @@ export class TokenService {
         where: { tokenHash: hash(refreshToken) },
         lock: { mode: 'pessimistic_write' },
       });
-      if (!current || current.revokedAt) return { error: 'revoked' as const };
+      if (!current || current.revokedAt) return 'Refresh token is not valid';
       if (current.rotatedAt) {
         await tokens.update({ familyId: current.familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
-        return { error: 'reused' as const };
+        return 'Refresh token was already used; this session has been revoked';
       }
-      if (current.expiresAt.getTime() < Date.now()) return { error: 'expired' as const };
+      if (current.expiresAt.getTime() < Date.now()) return 'Refresh token has expired';
       await tokens.update({ id: current.id }, { rotatedAt: new Date() });
-      return { current, error: undefined };
+      return current;
     });
-    if (outcome.error !== undefined) {
-      const messages = {
-        revoked: 'Refresh token is not valid',
-        reused: 'Refresh token was already used; this session has been revoked',
-        expired: 'Refresh token has expired',
-      };
-      throw new AuthenticationError('REFRESH_TOKEN_INVALID', messages[outcome.error]);
-    }
-    const user = await loadUser(outcome.current!.userId);
+    // Rejections are thrown after the transaction, so that a family's revocation is committed.
+    if (typeof outcome === 'string') throw new AuthenticationError('REFRESH_TOKEN_INVALID', outcome);
+    const user = await loadUser(outcome.userId);
     if (!user) throw new AuthenticationError('REFRESH_TOKEN_INVALID', 'Refresh token is not valid');
-    return this.issue(user, outcome.current!.familyId);
+    return this.issue(user, outcome.familyId);
   }
 
   /** Ends the session the refresh token belongs to (its whole family). Unknown tokens are ignored. */

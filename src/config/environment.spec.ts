@@ -50,6 +50,15 @@ describe(AppConfig.name, () => {
     expect(() => loadAppConfig({ NODE_ENV: 'production' })).toThrow(/STORAGE_SIGNING_SECRET: required when NODE_ENV=production/);
   });
 
+  it('refuses the development login in production, and leaves it on by default elsewhere', () => {
+    const secrets = { JWT_SECRET: 'j'.repeat(40), STORAGE_SIGNING_SECRET: 's'.repeat(40) };
+    expect(() => loadAppConfig({ NODE_ENV: 'production', AUTH_DEV_LOGIN: 'true', ...secrets })).toThrow(
+      /AUTH_DEV_LOGIN: must not be true when NODE_ENV=production/,
+    );
+    expect(loadAppConfig({ NODE_ENV: 'production', ...secrets }).auth.devLogin).toBe(false);
+    expect(loadAppConfig({ NODE_ENV: 'test', ...secrets }).auth.devLogin).toBe(true);
+  });
+
   it('derives the public URL from the port', () => {
     const sut = loadAppConfig({ PORT: '8123', STORAGE_SIGNING_SECRET: 'x'.repeat(32) });
     expect(sut.publicUrl).toBe('http://localhost:8123');

@@ -29,6 +29,16 @@ export class UsersService {
    * promotes; it never demotes an admin made some other way.
    */
   async signIn(identity: VerifiedIdentity): Promise<UserEntity> {
+    try {
+      return await this.upsert(identity);
+    } catch (error) {
+      // Two first sign-ins of one person at once: the loser finds the winner's row on the second try.
+      if ((error as { driverError?: { code?: string } }).driverError?.code !== '23505') throw error;
+      return this.upsert(identity);
+    }
+  }
+
+  private async upsert(identity: VerifiedIdentity): Promise<UserEntity> {
     const email = identity.email.trim().toLowerCase();
     const existing =
       (identity.googleSub ? await this.users.findOneBy({ googleSub: identity.googleSub }) : null) ??

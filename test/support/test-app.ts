@@ -45,7 +45,7 @@ export function freePort(): Promise<number> {
 export async function startTestApp(env: Record<string, string> = {}, database?: TestDatabase): Promise<TestApp> {
   const db = database ?? (await createTestDatabase());
   const dataDir = await mkdtemp(join(tmpdir(), 'yousync-test-data-'));
-  const port = await freePort();
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const config = loadAppConfig({
     NODE_ENV: 'test',
     PORT: String(port),
