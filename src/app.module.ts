@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AppController } from './app.controller.js';
 import { AuthModule } from './auth/auth.module.js';
+import { CatalogModule } from './catalog/catalog.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { dataSourceOptions } from './database/data-source-options.js';
@@ -11,6 +12,7 @@ import { HealthModule } from './health/health.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { loggerOptions } from './logging.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { MypageModule } from './mypage/mypage.module.js';
 import { StorageModule } from './storage/storage.module.js';
 
 export interface AppModuleOptions {
@@ -32,6 +34,8 @@ export class AppModule {
         StorageModule.forRoot(config),
         JobsModule,
         AuthModule,
+        CatalogModule,
+        MypageModule,
         HealthModule,
         MetricsModule,
       ],

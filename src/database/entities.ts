@@ -1,8 +1,26 @@
 import { OAuthStateEntity } from '../auth/oauth-state.entity.js';
 import { RefreshTokenEntity } from '../auth/refresh-token.entity.js';
+import { ActorEntity } from '../catalog/actor.entity.js';
+import { ScriptWordEntity } from '../catalog/script-word.entity.js';
+import { ScriptEntity } from '../catalog/script.entity.js';
+import { SourceUrlEntity } from '../catalog/source-url.entity.js';
+import { TokenEntity } from '../catalog/token.entity.js';
 import { JobEventEntity } from '../jobs/job-event.entity.js';
 import { JobEntity } from '../jobs/job.entity.js';
+import { BookmarkEntity } from '../mypage/bookmark.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 
 /** Every entity of the service: the data source, the migration CLI and the drift test read this list. */
-export const ENTITIES = [JobEntity, JobEventEntity, UserEntity, RefreshTokenEntity, OAuthStateEntity];
+export const ENTITIES = [
+  JobEntity,
+  JobEventEntity,
+  UserEntity,
+  RefreshTokenEntity,
+  OAuthStateEntity,
+  ActorEntity,
+  SourceUrlEntity,
+  TokenEntity,
+  ScriptEntity,
+  ScriptWordEntity,
+  BookmarkEntity,
+];

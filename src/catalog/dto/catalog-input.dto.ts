@@ -1,0 +1,235 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { PageQueryDto } from '../../common/pagination.js';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const trimAll = ({ value }: { value: unknown }) =>
+  Array.isArray(value) ? value.map((item) => (typeof item === 'string' ? item.trim() : item)) : value;
+const LANGUAGE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
+
+export class TokenQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'Only tokens of this actor' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  actor_id?: number;
+
+  @ApiPropertyOptional({ description: "Actor's name or alias contains this" })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 100)
+  actor?: string;
+
+  @ApiPropertyOptional({ description: 'Title contains this' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 100)
+  title?: string;
+
+  @ApiPropertyOptional({ example: 'ko' })
+  @IsOptional()
+  @Matches(LANGUAGE)
+  language?: string;
+
+  @ApiPropertyOptional({ example: 'synthetic' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 50)
+  tag?: string;
+
+  @ApiPropertyOptional({ description: "Text search in the tokens' scripts (any language, e.g. 안녕)" })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 200)
+  q?: string;
+}
+
+export class ActorQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'Name or any alias contains this' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 100)
+  q?: string;
+}
+
+export class CreateActorDto {
+  @ApiProperty({ example: '송강호' })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 200)
+  name: string;
+
+  @ApiPropertyOptional({ type: [String], example: ['Song Kang-ho'] })
+  @IsOptional()
+  @Transform(trimAll)
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @Length(1, 200, { each: true })
+  aliases?: string[];
+}
+
+export class UpdateActorDto extends PartialType(CreateActorDto) {}
+
+export class CreateUrlDto {
+  @ApiProperty({ example: 'https://www.youtube.com/watch?v=dQw4w9WgXcQ' })
+  @Transform(trim)
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true })
+  @Length(1, 2048)
+  url: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 300)
+  title?: string;
+}
+
+export class UpdateUrlDto extends PartialType(CreateUrlDto) {}
+
+export class CreateTokenDto {
+  @ApiProperty({ description: 'The film or drama', example: '기생충' })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 300)
+  title: string;
+
+  @ApiProperty()
+  @IsInt()
+  @Min(1)
+  actor_id: number;
+
+  @ApiPropertyOptional({ nullable: true, type: Number })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  url_id?: number | null;
+
+  @ApiProperty({ description: 'Seconds from the start of the source video' })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(24 * 3600)
+  start_time: number;
+
+  @ApiProperty({ description: 'Seconds from the start of the source video; after start_time' })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(24 * 3600)
+  end_time: number;
+
+  @ApiProperty({ example: 'ko' })
+  @Matches(LANGUAGE)
+  language: string;
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @Transform(trimAll)
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @Length(1, 50, { each: true })
+  tags?: string[];
+}
+
+export class UpdateTokenDto extends PartialType(CreateTokenDto) {}
+
+/** A word as Whisper reports it (word_timestamps); the leading space Whisper puts in words is trimmed. */
+export class WhisperWordDto {
+  @ApiProperty({ example: ' 안녕하세요' })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 200)
+  word: string;
+
+  @ApiProperty()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  start: number;
+
+  @ApiProperty()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  end: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1)
+  probability?: number;
+}
+
+/** A segment of Whisper's output; fields Whisper adds that we do not keep are accepted and ignored. */
+export class WhisperSegmentDto {
+  @ApiProperty()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  start: number;
+
+  @ApiProperty()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  end: number;
+
+  @ApiProperty()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 5000)
+  text: string;
+
+  @ApiPropertyOptional({ type: [WhisperWordDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @ValidateNested({ each: true })
+  @Type(() => WhisperWordDto)
+  words?: WhisperWordDto[];
+
+  @IsOptional() id?: unknown;
+  @IsOptional() seek?: unknown;
+  @IsOptional() tokens?: unknown;
+  @IsOptional() temperature?: unknown;
+  @IsOptional() avg_logprob?: unknown;
+  @IsOptional() compression_ratio?: unknown;
+  @IsOptional() no_speech_prob?: unknown;
+}
+
+/**
+ * Whisper-style JSON (openai-whisper / faster-whisper with word timestamps): segments with words, times in
+ * seconds from the start of the clip. Replaces all of a token's scripts and words at once.
+ */
+export class ImportScriptsDto {
+  @ApiProperty({ type: [WhisperSegmentDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  @ValidateNested({ each: true })
+  @Type(() => WhisperSegmentDto)
+  segments: WhisperSegmentDto[];
+
+  @IsOptional() text?: unknown;
+  @IsOptional() language?: unknown;
+  @IsOptional() task?: unknown;
+  @IsOptional() duration?: unknown;
+}

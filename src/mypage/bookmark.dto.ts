@@ -1,0 +1,25 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsInt, Max, Min } from 'class-validator';
+import { TokenSummaryDto } from '../catalog/dto/catalog.dto.js';
+
+export class AddBookmarkDto {
+  @ApiProperty({ example: 1 })
+  @IsInt()
+  @Min(1)
+  @Max(2_147_483_647)
+  token_id: number;
+}
+
+export class BookmarkDto {
+  @ApiProperty()
+  id: number;
+
+  @ApiProperty()
+  token_id: number;
+
+  @ApiProperty({ format: 'date-time' })
+  created_at: string;
+
+  @ApiProperty({ type: TokenSummaryDto, description: "The token's title, actor and times" })
+  token: TokenSummaryDto;
+}
