@@ -21,9 +21,10 @@ export class InvalidTimesError extends DomainError {
 }
 
 const PG_UNIQUE_VIOLATION = '23505';
-const PG_FOREIGN_KEY_VIOLATION = '23503';
+// ON DELETE RESTRICT raises restrict_violation, NO ACTION raises foreign_key_violation.
+const PG_REFERENCED = ['23001', '23503'];
 
 export const isUniqueViolation = (error: unknown) =>
   (error as { driverError?: { code?: string } }).driverError?.code === PG_UNIQUE_VIOLATION;
 export const isForeignKeyViolation = (error: unknown) =>
-  (error as { driverError?: { code?: string } }).driverError?.code === PG_FOREIGN_KEY_VIOLATION;
+  PG_REFERENCED.includes((error as { driverError?: { code?: string } }).driverError?.code ?? '');
