@@ -7,6 +7,7 @@ import { CatalogModule } from './catalog/catalog.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { dataSourceOptions } from './database/data-source-options.js';
+import { TextToSpeechModule } from './engines/text-to-speech/text-to-speech.module.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
@@ -33,6 +34,7 @@ export class AppModule {
         EventsModule,
         StorageModule.forRoot(config),
         JobsModule,
+        TextToSpeechModule,
         AuthModule,
         CatalogModule,
         MypageModule,

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
+import { DemoCatalogSeeder } from './catalog/demo/demo-catalog.seeder.js';
 import { loadConfigOrExit, runMain, runUntilSignal } from './process.js';
 import { configureApp } from './configure-app.js';
 import { openDatabase } from './database/database.js';
@@ -17,6 +18,14 @@ async function main(): Promise<void> {
     bodyParser: false,
   });
   configureApp(app, config);
+  if (database.fresh && config.seedDemo) {
+    // A newcomer's first start: give them a catalog to look at (SEED_DEMO=false to start empty).
+    await app.init();
+    await app
+      .get(DemoCatalogSeeder)
+      .seed()
+      .catch((error: Error) => log(`demo catalog not loaded: ${error.message}`));
+  }
   await app.listen(config.port, config.host);
   log(`YouSync listening on ${config.publicUrl} (docs at ${config.publicUrl}/docs)`);
 

@@ -40,6 +40,8 @@ describe('the web process on its embedded defaults', () => {
     const job = await (await http(`${baseUrl}/jobs/diagnostic`, json({ steps: 1, step_ms: 0 }, { headers }))).json();
     const read = async () => (await http(`${baseUrl}/jobs/${job.id}`, { headers })).json();
     await eventually(async () => ((await read()).status === 'completed' ? true : undefined));
+    const catalog = await (await http(`${baseUrl}/tokens?tag=synthetic`)).json();
+    expect(catalog.total).toBeGreaterThanOrEqual(10); // the demo catalog came with the fresh data directory
     expect(await first.stop('SIGTERM')).toBe(0);
     expect(first.output()).toContain('embedded PostgreSQL started');
     expect(existsSync(join(dataDir, 'data', 'postgres', 'postmaster.pid'))).toBe(false); // the server was stopped too
@@ -51,6 +53,14 @@ describe('the web process on its embedded defaults', () => {
     const again = await read(); // the same session: the signing secret was kept in DATA_DIR too
     expect(again).toMatchObject({ id: job.id, status: 'completed' });
     expect(await second.stop('SIGTERM')).toBe(0);
+  });
+
+  it('starts with an empty catalog when SEED_DEMO=false', async () => {
+    const port = await freePort();
+    const service = start('main', { PORT: String(port), DATA_DIR: join(dataDir, 'empty'), SEED_DEMO: 'false' });
+    await waitForHealth(service, `http://127.0.0.1:${port}`);
+    expect((await (await http(`http://127.0.0.1:${port}/tokens`)).json()).total).toBe(0);
+    expect(await service.stop('SIGTERM')).toBe(0);
   });
 
   it('refuses to start in production with the development login on, saying why', async () => {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request } from 'express';
 import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import { DataSource, type Repository, type SelectQueryBuilder } from 'typeorm';
 import { likePattern, pageOf, type Page } from '../common/pagination.js';
 import { AppConfig } from '../config/app-config.js';
@@ -21,6 +22,8 @@ import { TokenEntity } from './token.entity.js';
 
 // A clip is a line or two of dialogue; anything bigger is not a clip.
 const MAX_CLIP_BYTES = 50 * 1024 * 1024;
+
+const clipKey = (tokenId: number, extension: string) => `tokens/${tokenId}/clip-${randomUUID()}.${extension}`;
 
 /**
  * A token with everything a player needs, in one query (no DISTINCT/LIMIT wrapper as findOne would add); the
@@ -153,15 +156,27 @@ export class TokensService {
       maxBytes: MAX_CLIP_BYTES,
       accept: isAudio,
       describe: AUDIO_DESCRIPTION,
-      keyFor: (type) => `tokens/${id}/clip-${randomUUID()}.${type.ext}`,
+      keyFor: (type) => clipKey(id, type.ext),
     });
-    const updated = await this.tokens.update({ id }, { audioKey: file.key, audioContentType: file.contentType });
+    await this.switchClip(token, file.key, file.contentType);
+    return this.get(id);
+  }
+
+  /** Stores audio the service made itself (the demo catalog) as a token's clip. */
+  async attachClip(id: number, audio: Readable, contentType: string, extension: string): Promise<void> {
+    const token = await this.tokens.findOneBy({ id });
+    if (!token) throw tokenNotFound(id);
+    const stored = await this.storage.put(clipKey(id, extension), audio, { contentType });
+    await this.switchClip(token, stored.key, contentType);
+  }
+
+  private async switchClip(token: TokenEntity, key: string, contentType: string): Promise<void> {
+    const updated = await this.tokens.update({ id: token.id }, { audioKey: key, audioContentType: contentType });
     if (!updated.affected) {
-      await this.storage.delete(file.key); // deleted meanwhile
-      throw tokenNotFound(id);
+      await this.storage.delete(key); // the token was deleted meanwhile
+      throw tokenNotFound(token.id);
     }
     if (token.audioKey) await this.storage.delete(token.audioKey).catch(() => undefined);
-    return this.get(id);
   }
 
   /** A short-lived URL of the clip's audio. */

@@ -24,6 +24,8 @@ export class AppConfig {
   readonly corsOrigins: string[];
   readonly bodyLimit: string;
   readonly shutdownTimeoutMs: number;
+  /** Load the synthetic demo catalog into a freshly created embedded database. */
+  readonly seedDemo: boolean;
   readonly database: { url?: string; poolSize: number; embeddedPort: number; embeddedDir: string };
   readonly storage: {
     driver: 'local' | 's3';
@@ -73,6 +75,7 @@ export class AppConfig {
     this.corsOrigins = env.CORS_ORIGINS;
     this.bodyLimit = env.BODY_LIMIT;
     this.shutdownTimeoutMs = env.SHUTDOWN_TIMEOUT_SECONDS * 1000;
+    this.seedDemo = env.SEED_DEMO;
     this.database = {
       url: env.DATABASE_URL,
       poolSize: env.DATABASE_POOL_SIZE,

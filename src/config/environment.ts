@@ -164,6 +164,10 @@ export class EnvironmentVariables {
   @IsBoolean()
   DIAGNOSTIC_JOBS = false;
 
+  @Transform(toBoolean)
+  @IsBoolean()
+  SEED_DEMO = true;
+
   @IsOptional()
   @IsString()
   @MinLength(32)

@@ -5,6 +5,8 @@ import { runMigrations } from './migrate.js';
 export interface OpenDatabase {
   url: string;
   embedded: boolean;
+  /** The embedded database was created by this start (a fresh DATA_DIR). */
+  fresh: boolean;
   /** Stops the embedded server if this process owns it; a no-op for an external database. */
   close(): Promise<void>;
 }
@@ -32,5 +34,5 @@ export async function openDatabase(config: AppConfig, log: (message: string) => 
     await embedded?.stop();
     throw error;
   }
-  return { url, embedded: !!embedded, close: async () => embedded?.stop() };
+  return { url, embedded: !!embedded, fresh: embedded?.created ?? false, close: async () => embedded?.stop() };
 }

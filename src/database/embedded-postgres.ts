@@ -39,6 +39,8 @@ export interface EmbeddedPostgresOptions {
  */
 export class EmbeddedPostgres {
   private owned = false;
+  /** True when this start created the cluster (a fresh data directory). */
+  created = false;
   private runAs: RunAs = {};
   private binaries?: Binaries;
 
@@ -57,7 +59,10 @@ export class EmbeddedPostgres {
     this.runAs = await postgresUser();
     this.binaries = await reachableBinaries(await loadBinaries(), this.runAs);
     const password = await this.password();
-    if (!(await exists(join(this.options.dir, 'PG_VERSION')))) await this.initialise(password);
+    if (!(await exists(join(this.options.dir, 'PG_VERSION')))) {
+      await this.initialise(password);
+      this.created = true;
+    }
 
     let port = await this.runningPort();
     if (port !== undefined && (await processAlive(await this.ownerPid()))) {

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DemoCatalogSeeder } from '../src/catalog/demo/demo-catalog.seeder.js';
+import { decodeWav } from '../src/engines/audio/wav.js';
+import { http, startTestApp, type TestApp } from './support/test-app.js';
+
+interface Word { word: string; start_time: number; end_time: number }
+interface Script { text: string; start_time: number; end_time: number; words: Word[] }
+
+describe('demo catalog (synthesised by the built-in engine)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    await t.get(DemoCatalogSeeder).seed();
+  });
+  afterAll(() => t?.close());
+
+  const allTokens = async () => (await (await t.fetch('/tokens?limit=100')).json()).items as Array<{ id: number; language: string; tags: string[] }>;
+
+  it('has at least ten tokens in Korean and English, all tagged synthetic', async () => {
+    const tokens = await allTokens();
+    expect(tokens.length).toBeGreaterThanOrEqual(10);
+    expect(new Set(tokens.map((token) => token.language))).toEqual(new Set(['ko', 'en']));
+    expect(tokens.every((token) => token.tags.includes('synthetic'))).toBe(true);
+    const actors = await (await t.fetch('/actors?q=Haneul')).json();
+    expect(actors.items.map((actor: { name: string }) => actor.name)).toEqual(['김하늘']);
+  });
+
+  it('every clip is valid audio as long as its token, and every word lies inside its clip and its script', async () => {
+    for (const { id } of await allTokens()) {
+      const token = await (await t.fetch(`/tokens/${id}`)).json();
+      const audio = await http(`${t.baseUrl}${token.audio_url}`);
+      expect(audio.status).toBe(200);
+      const wav = decodeWav(Buffer.from(await audio.arrayBuffer()));
+      const duration = wav.samples.length / wav.sampleRate;
+      expect(Math.abs(duration - (token.end_time - token.start_time)), `token ${id} duration`).toBeLessThan(0.001);
+      const peak = wav.samples.reduce((max, sample) => Math.max(max, Math.abs(sample)), 0);
+      expect(peak, `token ${id} is not silent`).toBeGreaterThan(1000);
+
+      expect(token.scripts.length).toBeGreaterThan(0);
+      for (const script of token.scripts as Script[]) {
+        expect(script.words.length).toBe(script.text.split(/\s+/).length);
+        for (const word of script.words) {
+          expect(word.start_time, `${word.word} in token ${id}`).toBeGreaterThanOrEqual(script.start_time);
+          expect(word.end_time).toBeGreaterThanOrEqual(word.start_time);
+          expect(word.end_time).toBeLessThanOrEqual(script.end_time);
+          expect(word.end_time).toBeLessThanOrEqual(duration);
+        }
+      }
+    }
+  });
+
+  it('is found by Korean text search', async () => {
+    const found = await (await t.fetch(`/tokens?q=${encodeURIComponent('산책')}`)).json();
+    expect(found.total).toBe(1);
+  });
+
+  it('seeding again changes nothing', async () => {
+    const before = await allTokens();
+    expect(await t.get(DemoCatalogSeeder).seed()).toEqual({ created: 0, existing: before.length });
+    expect(await allTokens()).toEqual(before);
+  });
+});
