@@ -1,12 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import { AnalysisModule } from './analysis/analysis.module.js';
 import { AppController } from './app.controller.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CatalogModule } from './catalog/catalog.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { dataSourceOptions } from './database/data-source-options.js';
+import { SpeechAnalysisModule } from './engines/speech-analysis/speech-analysis.module.js';
 import { TextToSpeechModule } from './engines/text-to-speech/text-to-speech.module.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -35,8 +37,10 @@ export class AppModule {
         StorageModule.forRoot(config),
         JobsModule,
         TextToSpeechModule,
+        SpeechAnalysisModule,
         AuthModule,
         CatalogModule,
+        AnalysisModule,
         MypageModule,
         HealthModule,
         MetricsModule,

@@ -42,6 +42,15 @@ export class AppConfig {
     diagnostic: boolean;
   };
   readonly sse: { heartbeatMs: number };
+  readonly analysis: {
+    engine: 'builtin' | 'remote';
+    serverUrl?: string;
+    webhookSecret?: string;
+    maxUploadBytes: number;
+    timeoutMs: number;
+    retries: number;
+    retryDelayMs: number;
+  };
   readonly auth: {
     jwtSecret: string;
     accessTtlSeconds: number;
@@ -111,6 +120,22 @@ export class AppConfig {
       diagnostic: env.DIAGNOSTIC_JOBS,
     };
     this.sse = { heartbeatMs: env.SSE_HEARTBEAT_SECONDS * 1000 };
+
+    if (env.ANALYSIS_ENGINE === 'remote' && !env.ANALYSIS_SERVER_URL) {
+      problems.push('ANALYSIS_SERVER_URL: required when ANALYSIS_ENGINE=remote');
+    }
+    if (env.ANALYSIS_ENGINE === 'remote' && !env.ANALYSIS_WEBHOOK_SECRET) {
+      problems.push('ANALYSIS_WEBHOOK_SECRET: required when ANALYSIS_ENGINE=remote (it authenticates the callbacks)');
+    }
+    this.analysis = {
+      engine: env.ANALYSIS_ENGINE,
+      serverUrl: env.ANALYSIS_SERVER_URL,
+      webhookSecret: env.ANALYSIS_WEBHOOK_SECRET,
+      maxUploadBytes: env.ANALYSIS_MAX_UPLOAD_BYTES,
+      timeoutMs: env.ANALYSIS_TIMEOUT_SECONDS * 1000,
+      retries: env.ANALYSIS_REMOTE_RETRIES,
+      retryDelayMs: env.ANALYSIS_REMOTE_RETRY_DELAY_MS,
+    };
 
     const devLogin = env.AUTH_DEV_LOGIN ?? !this.isProduction;
     if (devLogin && this.isProduction) {

@@ -168,6 +168,42 @@ export class EnvironmentVariables {
   @IsBoolean()
   SEED_DEMO = true;
 
+  @IsIn(['builtin', 'remote'])
+  ANALYSIS_ENGINE: 'builtin' | 'remote' = 'builtin';
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  ANALYSIS_SERVER_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  ANALYSIS_WEBHOOK_SECRET?: string;
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1024)
+  @Max(1024 * 1024 * 1024)
+  ANALYSIS_MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
+
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(1)
+  @Max(600)
+  ANALYSIS_TIMEOUT_SECONDS = 30;
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  ANALYSIS_REMOTE_RETRIES = 3;
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  ANALYSIS_REMOTE_RETRY_DELAY_MS = 1000;
+
   @IsOptional()
   @IsString()
   @MinLength(32)

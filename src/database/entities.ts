@@ -1,3 +1,4 @@
+import { AnalysisResultEntity } from '../analysis/analysis-result.entity.js';
 import { OAuthStateEntity } from '../auth/oauth-state.entity.js';
 import { RefreshTokenEntity } from '../auth/refresh-token.entity.js';
 import { ActorEntity } from '../catalog/actor.entity.js';
@@ -23,4 +24,5 @@ export const ENTITIES = [
   ScriptEntity,
   ScriptWordEntity,
   BookmarkEntity,
+  AnalysisResultEntity,
 ];

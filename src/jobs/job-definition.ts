@@ -1,6 +1,7 @@
 import { HttpStatus } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { DomainError } from '../common/domain-error.js';
+import type { EntityManager } from 'typeorm';
 import type { JobEntity } from './job.entity.js';
 
 /** How the platform runs one type of job. */
@@ -30,6 +31,8 @@ export const AWAIT_CALLBACK = Symbol('await-callback');
 
 export interface JobHandler<P = Record<string, unknown>, R = Record<string, unknown>> {
   handle(context: JobContext<P>): Promise<R | typeof AWAIT_CALLBACK>;
+  /** Runs in the transaction that completes the job: what must exist exactly when the job is completed. */
+  completed?(job: JobEntity, manager: EntityManager): Promise<void>;
 }
 
 /** Marks a provider as the handler of one job type; the jobs module finds it and runs it. */

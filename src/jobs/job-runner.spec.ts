@@ -73,7 +73,7 @@ describe(JobRunner.name, () => {
 
     it('completes the job with what the handler returns', async () => {
       await ctx.sut.runAttempt(registered({ handle: async () => ({ ok: true }) }), queued());
-      expect(ctx.jobs.complete).toHaveBeenCalledWith('j1', { ok: true }, 1);
+      expect(ctx.jobs.complete).toHaveBeenCalledWith('j1', { ok: true }, expect.objectContaining({ attempt: 1 }));
     });
 
     it('fails, without retrying, a job that fails with a non-retryable error', async () => {

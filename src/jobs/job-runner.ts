@@ -112,7 +112,10 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       if (outcome === AWAIT_CALLBACK) {
         await this.jobs.awaitCallback(jobId, attempt, 'Waiting for the engine to report back');
       } else {
-        await this.jobs.complete(jobId, outcome as Record<string, unknown>, attempt);
+        await this.jobs.complete(jobId, outcome as Record<string, unknown>, {
+          attempt,
+          alsoWrite: handler.completed ? (done, manager) => handler.completed!(done, manager) : undefined,
+        });
       }
     } catch (error) {
       const reason: unknown = abort.signal.aborted ? abort.signal.reason : error;

@@ -19,6 +19,8 @@ export interface CreateJobOptions {
   manager?: EntityManager;
 }
 
+export type CompletionWriter = (job: JobEntity, manager: EntityManager) => Promise<void>;
+
 interface TransitionGuard {
   from: JobStatus[];
   attempt?: number;
@@ -176,7 +178,16 @@ export class JobsService {
     );
   }
 
-  complete(id: string, result: Record<string, any>, attempt?: number, message = 'Completed'): Promise<JobEntity | null> {
+  /**
+   * Completes a processing job. `alsoWrite` runs in the same transaction, after the job changed: what must exist
+   * exactly when the job is completed (e.g. an analysis row's scores) goes there.
+   */
+  complete(
+    id: string,
+    result: Record<string, any>,
+    options: { attempt?: number; message?: string; alsoWrite?: CompletionWriter } = {},
+  ): Promise<JobEntity | null> {
+    const { attempt, message = 'Completed', alsoWrite } = options;
     return this.transition(
       id,
       { from: ['processing'], attempt },
@@ -190,6 +201,7 @@ export class JobsService {
         completedAt: new Date(),
         heartbeatAt: null,
       },
+      alsoWrite,
     );
   }
 
@@ -214,6 +226,7 @@ export class JobsService {
     id: string,
     guard: TransitionGuard,
     changes: QueryDeepPartialEntity<JobEntity>,
+    alsoWrite?: CompletionWriter,
   ): Promise<JobEntity | null> {
     return this.dataSource.transaction(async (manager) => {
       const update = manager
@@ -227,6 +240,7 @@ export class JobsService {
       const { affected } = await update.execute();
       if (!affected) return null;
       const job = await manager.findOneByOrFail(JobEntity, { id });
+      await alsoWrite?.(job, manager);
       await this.recordEvent(manager, job);
       return job;
     });

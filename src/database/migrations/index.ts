@@ -1,6 +1,12 @@
 import { Platform1795495491467 } from './1795495491467-Platform.js';
 import { Users1795496961562 } from './1795496961562-Users.js';
 import { Catalog1795497526766 } from './1795497526766-Catalog.js';
+import { Analysis1795498932894 } from './1795498932894-Analysis.js';
 
 /** Every migration, oldest first (the CLI writes new ones here; add each to this list). */
-export const MIGRATIONS = [Platform1795495491467, Users1795496961562, Catalog1795497526766];
+export const MIGRATIONS = [
+  Platform1795495491467,
+  Users1795496961562,
+  Catalog1795497526766,
+  Analysis1795498932894,
+];

@@ -1,0 +1,55 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { AudioDecodeError, ANALYSIS_SAMPLE_RATE, decodeAudio } from '../../audio/decode-audio.js';
+import { JobFailure } from '../../../jobs/job-definition.js';
+import { ObjectStorage } from '../../../storage/object-storage.js';
+import { SpeechAnalysisEngine, type AnalysisOutcome, type AnalysisRequest } from '../speech-analysis.engine.js';
+import { analyzeDubbing, NoSpeechError } from './dubbing-analyzer.js';
+
+// A line to dub lasts seconds; a recording longer than this is cut here rather than analysed for minutes.
+const MAX_SECONDS = 120;
+
+/** The analyzer that needs no server: ffmpeg decodes, our DSP aligns (DTW on MFCC) and scores. */
+@Injectable()
+export class BuiltinSpeechAnalysisEngine extends SpeechAnalysisEngine {
+  readonly name = 'builtin';
+
+  constructor(private readonly storage: ObjectStorage) {
+    super();
+  }
+
+  async analyze(request: AnalysisRequest): Promise<AnalysisOutcome> {
+    await request.progress(20, 'decoding', 'Decoding the recording and the original clip');
+    const [recording, reference] = await Promise.all(
+      [request.recordingKey, request.referenceKey].map(async (key) => {
+        const { body } = await this.storage.get(key);
+        try {
+          return await decodeAudio(body, { maxSeconds: MAX_SECONDS, signal: request.signal });
+        } catch (error) {
+          if (error instanceof AudioDecodeError) {
+            const what = key === request.recordingKey ? 'The recording' : "The token's clip";
+            throw new JobFailure('AUDIO_UNREADABLE', `${what}: ${error.message}`, false, HttpStatus.UNPROCESSABLE_ENTITY);
+          }
+          throw error;
+        }
+      }),
+    );
+
+    await request.progress(50, 'aligning', 'Aligning your recording with the original');
+    let scoring: Promise<void> = Promise.resolve();
+    try {
+      const result = analyzeDubbing(
+        { reference: reference!, recording: recording!, sampleRate: ANALYSIS_SAMPLE_RATE, words: request.words },
+        (stage) => {
+          if (stage === 'scoring') scoring = request.progress(80, 'scoring', 'Scoring timing, pronunciation and intonation');
+        },
+      );
+      await scoring;
+      return { status: 'completed', result };
+    } catch (error) {
+      if (error instanceof NoSpeechError) {
+        throw new JobFailure('NO_SPEECH', error.message, false, HttpStatus.UNPROCESSABLE_ENTITY);
+      }
+      throw error;
+    }
+  }
+}
