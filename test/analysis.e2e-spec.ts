@@ -23,7 +23,7 @@ describe('dubbing analysis with the built-in analyzer', () => {
   });
   afterAll(() => t?.close());
 
-  const upload = (tokenId: number, content: Buffer, who: SignedIn | undefined = dubber, filename = 'take.wav') =>
+  const upload = (tokenId: number, content: Buffer, who: SignedIn | null = dubber, filename = 'take.wav') =>
     t.fetch(`/tokens/${tokenId}/upload-audio`, { method: 'POST', body: multipart('file', filename, content), headers: who?.headers ?? {} });
   const recordings = () => {
     const dir = join(t.dataDir, 'storage', 'objects', 'recordings');
@@ -107,7 +107,7 @@ describe('dubbing analysis with the built-in analyzer', () => {
     it('404 for an unknown token, 400 for a malformed one, 401 without signing in', async () => {
       expect((await upload(999999, toneWav(0.5))).status).toBe(404);
       expect((await upload('abc' as unknown as number, toneWav(0.5))).status).toBe(400);
-      expect((await upload(token.id, toneWav(0.5), undefined)).status).toBe(401);
+      expect((await upload(token.id, toneWav(0.5), null)).status).toBe(401);
     });
 
     it('409 for a token that has no clip yet', async () => {

@@ -1,80 +1,140 @@
 import { FRAME_SECONDS } from './spectrogram.js';
 
+/** The coarse pass compares 40 ms blocks (four frames averaged): a sixteenth of the cells. */
+export const COARSE_FACTOR = 4;
 /** Users record over the clip: they start up to a second early or two seconds late… */
 const EARLIEST_LAG_FRAMES = Math.round(-1 / FRAME_SECONDS);
 const LATEST_LAG_FRAMES = Math.round(2 / FRAME_SECONDS);
-/** …and speak up to a fifth faster or slower (recording frames per reference frame). */
-const RATES = [0.8, 0.85, 0.9, 0.95, 1, 1.05, 1.1, 1.15, 1.2, 1.25];
-/** The warping path may stray this far (frames) from the straight line the envelopes agree on. */
-export const BAND_FRAMES = 60;
-/** Level envelopes are compared down to this many dB under the loudest frame. */
-const ENVELOPE_RANGE_DB = 40;
+/** …and, over a whole line, speak at between half and twice the actor's pace (recording frames per clip frame). */
+const SLOWEST_RATE = 2;
+const FASTEST_RATE = 0.5;
+/** The fine pass may stray this many frames from the coarse path. */
+const FINE_RADIUS_FRAMES = 12;
+/**
+ * Passing over a clip frame while the user is silent (or the recording has not begun or has ended) costs at most
+ * this: the actor said something the user did not. Same-line frames cost 2-5, other speech 10-12, speech against
+ * silence more; without the cap, missing words were squeezed onto the neighbouring speech instead.
+ */
+const UNSAID_COST = 8;
+/**
+ * Lingering on a clip frame while the user pauses costs at most this: a pause the actor did not make is
+ * fluency's business, not pronunciation's. Without the cap, a 300 ms pause cost more than skipping the
+ * neighbouring word, which was then reported omitted.
+ */
+const PAUSE_COST = 4;
+/**
+ * Each frame of the user's speech left before or after the path costs this much; otherwise skipping all of a
+ * different line and passing over the whole clip at UNSAID_COST was the cheapest path.
+ */
+const UNMATCHED_SPEECH_COST = 8;
 
-/** Where the recording's frames sit relative to the reference's: recording frame ≈ rate × reference frame + lag. */
-export interface GlobalTiming {
-  lag: number;
-  rate: number;
-}
-
-/** The warping path: pairs (reference frame, recording frame), both non-decreasing, covering every reference frame. */
+/** The warping path: pairs (clip frame, recording frame), both non-decreasing, covering every clip frame. */
 export interface WarpingPath {
   reference: Int32Array;
   recording: Int32Array;
   /** Feature distance at each point of the path. */
   distance: Float32Array;
-  /** Mean distance along the path: how unlike the two utterances are once aligned. */
+  /** 1 where the path passed over the clip frame while the user was silent: the actor said it, the user did not. */
+  unsaid: Uint8Array;
+  /** Mean step cost along the path: how unlike the two utterances are once aligned. */
   cost: number;
 }
 
-/** Cross-correlates the loudness envelopes over the plausible lags and rates; cheap, and enough to centre the DTW band. */
-export function estimateGlobalTiming(referenceLevelDb: Float32Array, recordingLevelDb: Float32Array): GlobalTiming {
-  const reference = envelope(referenceLevelDb);
-  const recording = envelope(recordingLevelDb);
-  // Beyond the recording's ends the user is silent: the envelope's lowest value, not zero.
-  const outside = recording.reduce((lowest, value) => Math.min(lowest, value), 0);
-  let best: GlobalTiming & { score: number } = { lag: 0, rate: 1, score: -Infinity };
-  for (const rate of RATES) {
-    for (let lag = EARLIEST_LAG_FRAMES; lag <= LATEST_LAG_FRAMES; lag++) {
-      let product = 0;
-      let energy = 0;
-      for (let frame = 0; frame < reference.length; frame++) {
-        const mapped = Math.round(rate * frame + lag);
-        const value = mapped >= 0 && mapped < recording.length ? recording[mapped]! : outside;
-        product += reference[frame]! * value;
-        energy += value * value;
-      }
-      const score = product / Math.sqrt(energy + 1e-9);
-      if (score > best.score) best = { lag, rate, score };
-    }
-  }
-  return { lag: best.lag, rate: best.rate };
+/** For each clip frame, the range of recording frames the warping path may pair it with. */
+export interface Band {
+  first: Int32Array;
+  last: Int32Array;
+  /** Index of each row's first cell in the flattened band; rowStart[rows] is the cell count. */
+  rowStart: Int32Array;
 }
 
-function envelope(levelDb: Float32Array): Float32Array {
-  const loudest = levelDb.reduce((max, level) => Math.max(max, level), -Infinity);
-  const clipped = levelDb.map((level) => Math.max(level - loudest, -ENVELOPE_RANGE_DB));
-  const mean = clipped.reduce((sum, value) => sum + value, 0) / Math.max(1, clipped.length);
-  return clipped.map((value) => value - mean);
+export interface Utterances {
+  reference: Float32Array;
+  recording: Float32Array;
+  dimensions: number;
+  /** 1 where the user says nothing: there a clip frame may be passed over at UNSAID_COST. */
+  recordingPause: Uint8Array;
 }
 
 /**
- * Dynamic time warping of the recording's feature frames against the reference's, within a band around
- * the global timing. Every reference frame is matched; the recording may begin and end anywhere in the band,
- * so silence the user left before or after the line costs nothing.
+ * Every mapping a user recording over the clip could plausibly produce: start within the lag window, pace within
+ * bounds. `scale` is the frames per row and column (COARSE_FACTOR for the coarse pass).
  */
-export function alignFrames(
-  reference: Float32Array,
-  recording: Float32Array,
-  dimensions: number,
-  timing: GlobalTiming,
-  bandFrames = BAND_FRAMES,
-): WarpingPath {
+export function plausibleBand(rows: number, columns: number, scale = 1): Band {
+  return makeBand(rows, columns, (row) => [
+    Math.floor(FASTEST_RATE * row + EARLIEST_LAG_FRAMES / scale),
+    Math.ceil(SLOWEST_RATE * row + LATEST_LAG_FRAMES / scale),
+  ]);
+}
+
+/** The fine band: every frame of a coarse block may pair with the frames of the blocks the coarse path paired it with, ± a margin. */
+export function bandAroundPath(coarse: WarpingPath, rows: number, columns: number): Band {
+  const coarseRows = Math.ceil(rows / COARSE_FACTOR);
+  const low = new Int32Array(coarseRows).fill(Number.MAX_SAFE_INTEGER);
+  const high = new Int32Array(coarseRows).fill(-1);
+  for (let point = 0; point < coarse.reference.length; point++) {
+    const row = coarse.reference[point]!;
+    low[row] = Math.min(low[row]!, coarse.recording[point]!);
+    high[row] = Math.max(high[row]!, coarse.recording[point]!);
+  }
+  return makeBand(rows, columns, (row) => {
+    const block = Math.floor(row / COARSE_FACTOR);
+    return [low[block]! * COARSE_FACTOR - FINE_RADIUS_FRAMES, (high[block]! + 1) * COARSE_FACTOR - 1 + FINE_RADIUS_FRAMES];
+  });
+}
+
+function makeBand(rows: number, columns: number, range: (row: number) => [number, number]): Band {
+  const first = new Int32Array(rows);
+  const last = new Int32Array(rows);
+  const rowStart = new Int32Array(rows + 1);
+  const clamp = (column: number) => Math.min(columns - 1, Math.max(0, column));
+  for (let row = 0; row < rows; row++) {
+    const [from, to] = range(row);
+    first[row] = clamp(from);
+    last[row] = clamp(to);
+    rowStart[row + 1] = rowStart[row]! + last[row]! - first[row]! + 1;
+  }
+  return { first, last, rowStart };
+}
+
+/** Averages each run of `factor` frames: the coarse pass's features. */
+export function coarsen(features: Float32Array, dimensions: number, factor = COARSE_FACTOR): Float32Array {
+  const frames = features.length / dimensions;
+  const blocks = Math.ceil(frames / factor);
+  const coarse = new Float32Array(blocks * dimensions);
+  for (let block = 0; block < blocks; block++) {
+    const from = block * factor;
+    const to = Math.min(frames, from + factor);
+    for (let frame = from; frame < to; frame++) {
+      for (let dimension = 0; dimension < dimensions; dimension++) {
+        coarse[block * dimensions + dimension] += features[frame * dimensions + dimension]! / (to - from);
+      }
+    }
+  }
+  return coarse;
+}
+
+/** A block is a pause when most of its frames are. */
+export function coarsenPauses(pause: Uint8Array, factor = COARSE_FACTOR): Uint8Array {
+  const blocks = Math.ceil(pause.length / factor);
+  return Uint8Array.from({ length: blocks }, (_, block) => {
+    const frames = pause.subarray(block * factor, (block + 1) * factor);
+    return 2 * frames.reduce((sum, value) => sum + value, 0) > frames.length ? 1 : 0;
+  });
+}
+
+/**
+ * Dynamic time warping of the recording's frames against the clip's within a band. Every clip frame is on
+ * the path; the recording may begin and end anywhere in the band, so silence before or after the line is free.
+ */
+export function warp({ reference, recording, dimensions, recordingPause }: Utterances, band: Band): WarpingPath {
   const rows = reference.length / dimensions;
   const columns = recording.length / dimensions;
-  const band = bandAround(timing, rows, columns, bandFrames);
   const cells = band.rowStart[rows]!;
   const total = new Float32Array(cells);
-  // 0 diagonal, 1 from the row above (the recording lingers), 2 from the left (the reference lingers).
+  const speechBefore = new Int32Array(columns + 1);
+  for (let column = 0; column < columns; column++) speechBefore[column + 1] = speechBefore[column]! + 1 - recordingPause[column]!;
+  // 0 diagonal, 1 from the row above (the user lingers on a frame), 2 from the left (the clip lingers).
   const step = new Uint8Array(cells);
 
   for (let row = 0; row < rows; row++) {
@@ -87,85 +147,76 @@ export function alignFrames(
       const cell = band.rowStart[row]! + column - first;
       const distance = frameDistance(reference, row, recording, column, dimensions);
       if (row === 0) {
-        total[cell] = distance;
+        total[cell] = distance + UNMATCHED_SPEECH_COST * speechBefore[column]!;
         continue;
       }
       let best = Infinity;
       let from = 0;
-      if (column - 1 >= firstAbove && column - 1 <= lastAbove) best = total[cellsAbove + column - 1 - firstAbove]!;
-      if (column >= firstAbove && column <= lastAbove && total[cellsAbove + column - firstAbove]! < best) {
-        best = total[cellsAbove + column - firstAbove]!;
-        from = 1;
+      if (column - 1 >= firstAbove && column - 1 <= lastAbove) best = total[cellsAbove + column - 1 - firstAbove]! + distance;
+      if (column >= firstAbove && column <= lastAbove) {
+        const unsaid = isSilent(recordingPause, column) ? Math.min(distance, UNSAID_COST) : distance;
+        const candidate = total[cellsAbove + column - firstAbove]! + unsaid;
+        if (candidate < best) {
+          best = candidate;
+          from = 1;
+        }
       }
-      if (column > first && total[cell - 1]! < best) {
-        best = total[cell - 1]!;
-        from = 2;
+      if (column > first) {
+        const candidate = total[cell - 1]! + (recordingPause[column] ? Math.min(distance, PAUSE_COST) : distance);
+        if (candidate < best) {
+          best = candidate;
+          from = 2;
+        }
       }
-      total[cell] = best + distance;
+      total[cell] = best;
       step[cell] = from;
     }
   }
-  return tracePath(reference, recording, dimensions, band, total, step);
-}
-
-interface Band {
-  first: Int32Array;
-  last: Int32Array;
-  /** Index of each row's first cell in the flattened band; rowStart[rows] is the cell count. */
-  rowStart: Int32Array;
-}
-
-function bandAround({ lag, rate }: GlobalTiming, rows: number, columns: number, width: number): Band {
-  const first = new Int32Array(rows);
-  const last = new Int32Array(rows);
-  const rowStart = new Int32Array(rows + 1);
-  const clamp = (column: number) => Math.min(columns - 1, Math.max(0, column));
-  for (let row = 0; row < rows; row++) {
-    const centre = rate * row + lag;
-    first[row] = clamp(Math.floor(centre - width));
-    last[row] = clamp(Math.ceil(centre + width));
-    rowStart[row + 1] = rowStart[row]! + last[row]! - first[row]! + 1;
+  const lastRow = rows - 1;
+  let end = { column: band.first[lastRow]!, total: Infinity };
+  for (let column = band.first[lastRow]!; column <= band.last[lastRow]!; column++) {
+    const speechAfter = speechBefore[columns]! - speechBefore[column + 1]!;
+    const candidate = total[band.rowStart[lastRow]! + column - band.first[lastRow]!]! + UNMATCHED_SPEECH_COST * speechAfter;
+    if (candidate < end.total) end = { column, total: candidate };
   }
-  return { first, last, rowStart };
+  return tracePath({ reference, recording, dimensions, recordingPause }, band, step, end);
+}
+
+/** Where the user says nothing: a pause, or before the recording begins or after it ends. */
+function isSilent(recordingPause: Uint8Array, column: number): boolean {
+  return recordingPause[column] === 1 || column === 0 || column === recordingPause.length - 1;
 }
 
 function tracePath(
-  reference: Float32Array,
-  recording: Float32Array,
-  dimensions: number,
+  { reference, recording, dimensions, recordingPause }: Utterances,
   band: Band,
-  total: Float32Array,
   step: Uint8Array,
+  end: { column: number; total: number },
 ): WarpingPath {
-  const rows = band.first.length;
-  let row = rows - 1;
-  let column = band.first[row]!;
-  for (let candidate = column; candidate <= band.last[row]!; candidate++) {
-    if (total[band.rowStart[row]! + candidate - band.first[row]!]! < total[band.rowStart[row]! + column - band.first[row]!]!) {
-      column = candidate;
-    }
-  }
+  let row = band.first.length - 1;
+  let column = end.column;
   const referenceFrames: number[] = [];
   const recordingFrames: number[] = [];
+  const lingering: boolean[] = [];
   for (;;) {
     referenceFrames.push(row);
     recordingFrames.push(column);
+    const from = row === 0 ? 0 : step[band.rowStart[row]! + column - band.first[row]!]!;
+    lingering.push(from === 1);
     if (row === 0) break;
-    const from = step[band.rowStart[row]! + column - band.first[row]!]!;
     if (from !== 2) row--;
     if (from !== 1) column--;
   }
-  const path = {
-    reference: Int32Array.from(referenceFrames.reverse()),
-    recording: Int32Array.from(recordingFrames.reverse()),
-  };
+  lingering.reverse();
+  const path = { reference: Int32Array.from(referenceFrames.reverse()), recording: Int32Array.from(recordingFrames.reverse()) };
   const distance = new Float32Array(path.reference.length);
-  let sum = 0;
-  for (let index = 0; index < distance.length; index++) {
-    distance[index] = frameDistance(reference, path.reference[index]!, recording, path.recording[index]!, dimensions);
-    sum += distance[index]!;
+  const unsaid = new Uint8Array(path.reference.length);
+  for (let point = 0; point < distance.length; point++) {
+    const column = path.recording[point]!;
+    distance[point] = frameDistance(reference, path.reference[point]!, recording, column, dimensions);
+    unsaid[point] = lingering[point] && isSilent(recordingPause, column) && distance[point]! > UNSAID_COST ? 1 : 0;
   }
-  return { ...path, distance, cost: sum / distance.length };
+  return { ...path, distance, unsaid, cost: end.total / distance.length };
 }
 
 /** Euclidean distance between two feature frames. */

@@ -1,0 +1,72 @@
+// CPU time of the built-in dubbing analysis (analyzeDubbing) for a 10 s clip against a copy of itself delayed by
+// 300 ms (goal: under 0.5 s), median of several runs; decoding and synthesis are not counted. Then the cost of each
+// stage, measured by running the analyzer's own steps one by one.
+// Run: npx nest build && node bench/analysis-cpu.mjs
+import { decodeAudio } from '../dist/src/engines/audio/decode-audio.js';
+import { alignUtterances, listen, WARP_FACTORS } from '../dist/src/engines/speech-analysis/builtin/utterance.js';
+import { analyzeDubbing } from '../dist/src/engines/speech-analysis/builtin/dubbing-analyzer.js';
+import { trackPitch } from '../dist/src/engines/speech-analysis/builtin/pitch.js';
+import { EspeakTextToSpeechEngine } from '../dist/src/engines/text-to-speech/espeak/espeak-text-to-speech.engine.js';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 9);
+const SAMPLE_RATE = 16_000;
+const TEXT =
+  'The quick brown fox jumps over the lazy dog near the river bank. ' +
+  'I never thought I would see you again after all these years. ' +
+  'Please remember to close the window before you leave the house tonight.';
+
+const synthesis = await new EspeakTextToSpeechEngine().synthesize(TEXT, { language: 'en' });
+const reference = await decodeAudio(synthesis.audio);
+const recording = new Float32Array(reference.length + 0.3 * SAMPLE_RATE);
+recording.set(reference, 0.3 * SAMPLE_RATE);
+const words = synthesis.words.map((word, index) => ({ scriptWordId: index + 1, ...word }));
+const input = { reference, recording, sampleRate: SAMPLE_RATE, words };
+
+/** CPU (user + system, every thread of the process) and wall milliseconds of one call. */
+function measure(job) {
+  const cpuBefore = process.cpuUsage();
+  const wallBefore = performance.now();
+  const result = job();
+  const cpu = process.cpuUsage(cpuBefore);
+  return { result, cpuMs: (cpu.user + cpu.system) / 1000, wallMs: performance.now() - wallBefore };
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const ms = (value) => `${value.toFixed(1)} ms`.padStart(10);
+
+for (let warmup = 0; warmup < 2; warmup++) analyzeDubbing(input);
+const runs = [];
+for (let run = 0; run < RUNS; run++) {
+  const stages = {};
+  const started = performance.now();
+  const measured = measure(() => analyzeDubbing(input, (stage) => (stages[stage] = performance.now())));
+  runs.push({ ...measured, aligningMs: stages.scoring - started, scoringMs: started + measured.wallMs - stages.scoring });
+}
+const { result } = runs[0];
+const offsets = result.words.map((word) => word.offset_ms);
+
+console.log(`clip ${(reference.length / SAMPLE_RATE).toFixed(2)} s, recording ${(recording.length / SAMPLE_RATE).toFixed(2)} s, ${words.length} words; node ${process.version}`);
+console.log(`analyzeDubbing, median of ${RUNS} runs:`);
+console.log(`  CPU  ${ms(median(runs.map((run) => run.cpuMs)))}   (min ${median([Math.min(...runs.map((run) => run.cpuMs))]).toFixed(1)}, max ${Math.max(...runs.map((run) => run.cpuMs)).toFixed(1)})   goal < 500 ms`);
+console.log(`  wall ${ms(median(runs.map((run) => run.wallMs)))}`);
+console.log(`  wall by stage: aligning ${ms(median(runs.map((run) => run.aligningMs)))}, scoring ${ms(median(runs.map((run) => run.scoringMs)))}`);
+console.log(`  result: overall ${result.overall}, timing ${result.timing}, word offsets ${Math.min(...offsets)}…${Math.max(...offsets)} ms`);
+
+const steps = {
+  'spectrogram + speech detection (both signals)': () => [listen(reference), listen(recording)],
+};
+const [referenceUtterance, recordingUtterance] = steps['spectrogram + speech detection (both signals)']();
+Object.assign(steps, {
+  [`cepstra + coarse DTW × ${WARP_FACTORS.length} warps + fine DTW`]: () => alignUtterances(referenceUtterance, recordingUtterance),
+  'cepstra + coarse and fine DTW, one warp (no VTLN)': () => alignUtterances(referenceUtterance, recordingUtterance, [1]),
+  'pitch (YIN at 8 kHz, both signals)': () => [
+    trackPitch(reference, referenceUtterance.activity.speech),
+    trackPitch(recording, recordingUtterance.activity.speech),
+  ],
+});
+console.log('stages, median CPU of the same runs:');
+for (const [name, step] of Object.entries(steps)) {
+  step();
+  const cpu = Array.from({ length: RUNS }, () => measure(step).cpuMs);
+  console.log(`  ${name.padEnd(56)} ${ms(median(cpu))}`);
+}

@@ -1,0 +1,190 @@
+import { trackPitch, type PitchContour } from './pitch.js';
+import {
+  fluencyScore,
+  intonationScore,
+  isMispronounced,
+  OFF_SYNC_MS,
+  overallScore,
+  pronunciationScore,
+  timingScore,
+} from './scoring.js';
+import { FRAME_SECONDS, SAMPLE_RATE } from './spectrogram.js';
+import type { NoSpeechReason } from './speech-detection.js';
+import { alignUtterances, listen } from './utterance.js';
+import { firstRecordingFrames, firstReferenceFrames, locateWords, type WordLocation } from './word-location.js';
+
+const ENGINE = { name: 'yousync-dsp', version: '1.0.0' } as const;
+
+/** A word of the script and where the actor says it, in seconds from the start of the clip. */
+export interface ReferenceWord {
+  scriptWordId: number;
+  text: string;
+  start: number;
+  end: number;
+}
+
+export interface AnalyzerInput {
+  reference: Float32Array;
+  recording: Float32Array;
+  /** Both signals, mono; only 16000 is accepted. */
+  sampleRate: number;
+  words: ReferenceWord[];
+}
+
+export type WordErrorType = 'none' | 'omission' | 'early' | 'late' | 'mispronunciation';
+
+export interface WordResult {
+  script_word_id: number;
+  text: string;
+  expected_start_ms: number;
+  expected_end_ms: number;
+  /** Where the user said the word, in the recording's time; null when it was not said. */
+  start_ms: number | null;
+  end_ms: number | null;
+  /** start_ms - expected_start_ms: positive is late. */
+  offset_ms: number | null;
+  score: number;
+  error_type: WordErrorType;
+}
+
+export interface PitchPoint {
+  /** Seconds, in that signal's own time. */
+  t: number;
+  /** null where there is no speech or it is unvoiced. */
+  hz: number | null;
+}
+
+/**
+ * Scores are integers 0-100, after Azure Pronunciation Assessment, plus the sync against the actor.
+ * A type alias rather than an interface so that it is assignable to Record<string, unknown> (a job's stored result).
+ */
+export type DubbingAnalysis = {
+  overall: number;
+  timing: number;
+  pronunciation: number;
+  intonation: number;
+  fluency: number;
+  completeness: number;
+  words: WordResult[];
+  pitch: { reference: PitchPoint[]; user: PitchPoint[] };
+  engine: { name: 'yousync-dsp'; version: string };
+};
+
+export type AnalysisStage = 'aligning' | 'scoring';
+
+/** The recording holds nothing to score: silence, or sound that is not a voice. */
+export class NoSpeechError extends Error {
+  constructor(readonly reason: NoSpeechReason) {
+    super(
+      reason === 'silence'
+        ? 'No speech was found in the recording: it is silent. Check that the microphone is on and not muted.'
+        : 'No speech was found in the recording: it holds only noise. Record again closer to the microphone, somewhere quieter.',
+    );
+    this.name = 'NoSpeechError';
+  }
+}
+
+/** The caller's mistake, not the user's: a wrong sample rate, no words, or a clip without speech. */
+export class InvalidAnalyzerInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidAnalyzerInputError';
+  }
+}
+
+/** Compares the user's recording of a line with the actor's clip: where each word landed, and how it sounded. */
+export function analyzeDubbing(input: AnalyzerInput, onStage?: (stage: AnalysisStage) => void): DubbingAnalysis {
+  if (input.sampleRate !== SAMPLE_RATE) {
+    throw new InvalidAnalyzerInputError(`Audio must be sampled at ${SAMPLE_RATE} Hz, got ${input.sampleRate}`);
+  }
+  if (input.words.length === 0) throw new InvalidAnalyzerInputError('The reference has no words to score');
+  onStage?.('aligning');
+  const recording = listen(input.recording);
+  if (recording.activity.noSpeech) throw new NoSpeechError(recording.activity.noSpeech);
+  const reference = listen(input.reference);
+  if (reference.activity.noSpeech) throw new InvalidAnalyzerInputError("The actor's clip holds no speech");
+  const { path } = alignUtterances(reference, recording);
+
+  onStage?.('scoring');
+  const referencePitch = trackPitch(reference.signal, reference.activity.speech);
+  const userPitch = trackPitch(recording.signal, recording.activity.speech);
+  const locations = locateWords(input.words, path, reference.activity.speech, recording.activity.speech);
+  const spoken = locations.filter((location) => !location.omitted);
+  const medianDistance = median(spoken.map((location) => location.distance));
+  const words = input.words.map((word, index) => describeWord(word, locations[index]!, medianDistance));
+  const spokenWords = words.filter((word) => word.error_type !== 'omission');
+
+  const scores = {
+    timing: mean(spokenWords.map((word) => timingScore(word.offset_ms!))),
+    pronunciation: weightedPronunciation(spoken),
+    intonation: intonationScore(referencePitch, userPitch, firstRecordingFrames(path, reference.spectrogram.frames)),
+    fluency: fluencyScore(
+      spoken,
+      reference.activity.speech,
+      recording.activity.speech,
+      firstReferenceFrames(path, recording.spectrogram.frames),
+    ),
+    completeness: (100 * spoken.length) / locations.length,
+  };
+  return {
+    overall: Math.round(overallScore(scores)),
+    timing: Math.round(scores.timing),
+    pronunciation: Math.round(scores.pronunciation),
+    intonation: Math.round(scores.intonation),
+    fluency: Math.round(scores.fluency),
+    completeness: Math.round(scores.completeness),
+    words,
+    pitch: { reference: pitchPoints(referencePitch), user: pitchPoints(userPitch) },
+    engine: { ...ENGINE },
+  };
+}
+
+function describeWord(word: ReferenceWord, location: WordLocation, medianDistance: number): WordResult {
+  const expected = { start_ms: Math.round(word.start * 1000), end_ms: Math.round(word.end * 1000) };
+  const result = { script_word_id: word.scriptWordId, text: word.text, expected_start_ms: expected.start_ms, expected_end_ms: expected.end_ms };
+  if (location.omitted) return { ...result, start_ms: null, end_ms: null, offset_ms: null, score: 0, error_type: 'omission' };
+  const start_ms = Math.round(location.recordingStart * FRAME_SECONDS * 1000);
+  const offset_ms = start_ms - expected.start_ms;
+  return {
+    ...result,
+    start_ms,
+    end_ms: Math.round(location.recordingEnd * FRAME_SECONDS * 1000),
+    offset_ms,
+    score: Math.round(pronunciationScore(location.distance)),
+    error_type: errorType(location, offset_ms, medianDistance),
+  };
+}
+
+/** One error a word: a mispronounced word is that first; timing second. */
+function errorType(location: WordLocation, offsetMs: number, medianDistance: number): WordErrorType {
+  if (isMispronounced(location, medianDistance)) return 'mispronunciation';
+  if (offsetMs > OFF_SYNC_MS) return 'late';
+  if (offsetMs < -OFF_SYNC_MS) return 'early';
+  return 'none';
+}
+
+/** Long words weigh more than short ones: the score is per unit of the actor's speech. */
+function weightedPronunciation(spoken: WordLocation[]): number {
+  let sum = 0;
+  let frames = 0;
+  for (const location of spoken) {
+    const length = location.referenceEnd - location.referenceStart;
+    sum += length * pronunciationScore(location.distance);
+    frames += length;
+  }
+  return frames > 0 ? sum / frames : 0;
+}
+
+function pitchPoints(contour: PitchContour): PitchPoint[] {
+  return Array.from(contour.frames, (frame, point) => ({
+    t: Math.round(frame * FRAME_SECONDS * 100) / 100,
+    hz: contour.voiced[point] ? Math.round(contour.hz[point]! * 10) / 10 : null,
+  }));
+}
+
+const mean = (values: number[]) => (values.length > 0 ? values.reduce((sum, value) => sum + value, 0) / values.length : 0);
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}

@@ -1,0 +1,119 @@
+import { PITCH_STEP_FRAMES, semitonesAboveMedian, type PitchContour } from './pitch.js';
+import { FRAME_SECONDS } from './spectrogram.js';
+import type { WordLocation } from './word-location.js';
+
+/** A word this far (ms) from the actor's is early or late: the point where viewers start to notice (ITU-R BT.1359 puts acceptability at -90/+185 ms). */
+export const OFF_SYNC_MS = 150;
+/** Full timing marks within this offset (ms), none from TIMING_ZERO_MS on, linear between. */
+const TIMING_FULL_MS = 60;
+const TIMING_ZERO_MS = 560;
+
+/**
+ * Pronunciation is a logistic of the aligned feature distance, centred between what the same line costs
+ * in a voice of the other gender (eSpeak, after warping: 4.1-5.4) and what a different line costs (9.4-15).
+ */
+const PRONUNCIATION_MIDPOINT = 7.5;
+const PRONUNCIATION_SLOPE = 1;
+/** A word is mispronounced under this score, or when it is this many times the utterance's median word distance. */
+const MISPRONOUNCED_BELOW_SCORE = 40;
+const MISPRONOUNCED_DISTANCE_RATIO = 1.6;
+const MISPRONOUNCED_MIN_DISTANCE = 5;
+
+/** Full intonation marks within this mean deviation (semitones) from the actor's contour, none from INTONATION_ZERO. */
+const INTONATION_FULL_SEMITONES = 0.5;
+const INTONATION_ZERO_SEMITONES = 4.5;
+const MIN_PITCH_PAIRS = 5;
+
+/** Pauses the actor did not make: a silence inside the line longer than this (frames) counts. */
+const PAUSE_FRAMES = 25;
+/** Points off per second of pause the actor did not make, and for speaking rate beyond ±10 % of the actor's. */
+const PAUSE_PENALTY_PER_SECOND = 30;
+const RATE_TOLERANCE = Math.log(1.1);
+const RATE_PENALTY = 250;
+
+/** Overall = weighted mean; sync and pronunciation matter most when dubbing. */
+export const OVERALL_WEIGHTS = { timing: 0.3, pronunciation: 0.3, intonation: 0.15, fluency: 0.1, completeness: 0.15 };
+
+export function timingScore(offsetMs: number): number {
+  return 100 * clamp01(1 - (Math.abs(offsetMs) - TIMING_FULL_MS) / (TIMING_ZERO_MS - TIMING_FULL_MS));
+}
+
+export function pronunciationScore(distance: number): number {
+  return 100 / (1 + Math.exp((distance - PRONUNCIATION_MIDPOINT) / PRONUNCIATION_SLOPE));
+}
+
+export function isMispronounced(word: WordLocation, medianDistance: number): boolean {
+  if (pronunciationScore(word.distance) < MISPRONOUNCED_BELOW_SCORE) return true;
+  return word.distance > MISPRONOUNCED_MIN_DISTANCE && word.distance > MISPRONOUNCED_DISTANCE_RATIO * medianDistance;
+}
+
+/**
+ * How closely the user's melody follows the actor's: both contours in semitones around their own median
+ * (a higher or lower voice is no fault), compared where the path pairs voiced moments of both.
+ */
+export function intonationScore(reference: PitchContour, user: PitchContour, firstRecording: Int32Array): number {
+  const referenceSemitones = semitonesAboveMedian(reference);
+  const userSemitones = semitonesAboveMedian(user);
+  let deviation = 0;
+  let pairs = 0;
+  for (let point = 0; point < reference.frames.length; point++) {
+    if (!reference.voiced[point]) continue;
+    const recordingFrame = firstRecording[reference.frames[point]!]!;
+    const userPoint = Math.round(recordingFrame / PITCH_STEP_FRAMES);
+    if (recordingFrame < 0 || !user.voiced[userPoint]) continue;
+    deviation += Math.abs(referenceSemitones[point]! - userSemitones[userPoint]!);
+    pairs++;
+  }
+  if (pairs < MIN_PITCH_PAIRS) return 0;
+  const meanDeviation = deviation / pairs;
+  return 100 * clamp01(1 - (meanDeviation - INTONATION_FULL_SEMITONES) / (INTONATION_ZERO_SEMITONES - INTONATION_FULL_SEMITONES));
+}
+
+/**
+ * Speaking rate over the spoken words against the actor's, and pauses inside the line where the actor made
+ * none (or a shorter one).
+ */
+export function fluencyScore(
+  spoken: WordLocation[],
+  referenceSpeech: Uint8Array,
+  recordingSpeech: Uint8Array,
+  firstReference: Int32Array,
+): number {
+  if (spoken.length === 0) return 0;
+  const userFrames = spoken.at(-1)!.recordingEnd - spoken[0]!.recordingStart;
+  const referenceFrames = spoken.at(-1)!.referenceEnd - spoken[0]!.referenceStart;
+  const rateDeviation = Math.abs(Math.log(Math.max(1, userFrames) / referenceFrames));
+  const ratePenalty = RATE_PENALTY * Math.max(0, rateDeviation - RATE_TOLERANCE);
+
+  let unexpectedPauseFrames = 0;
+  let pauseStart = -1;
+  const end = Math.ceil(spoken.at(-1)!.recordingEnd);
+  for (let frame = spoken[0]!.recordingStart; frame <= end; frame++) {
+    const silent = frame < end && !recordingSpeech[frame];
+    if (silent && pauseStart < 0) pauseStart = frame;
+    if (silent || pauseStart < 0) continue;
+    const length = frame - pauseStart;
+    if (length >= PAUSE_FRAMES) {
+      unexpectedPauseFrames += Math.max(0, length - actorPauseFrames(pauseStart, frame, referenceSpeech, firstReference));
+    }
+    pauseStart = -1;
+  }
+  const pausePenalty = PAUSE_PENALTY_PER_SECOND * unexpectedPauseFrames * FRAME_SECONDS;
+  return clamp(100 - ratePenalty - pausePenalty, 0, 100);
+}
+
+/** How much silence the actor left over the stretch of the clip the user's pause maps to. */
+function actorPauseFrames(from: number, to: number, referenceSpeech: Uint8Array, firstReference: Int32Array): number {
+  const referenceFrom = firstReference[from]!;
+  const referenceTo = firstReference[to]! >= 0 ? firstReference[to]! : referenceFrom;
+  let silent = 0;
+  for (let frame = Math.max(0, referenceFrom); frame < referenceTo; frame++) silent += referenceSpeech[frame] ? 0 : 1;
+  return silent;
+}
+
+export function overallScore(scores: Record<keyof typeof OVERALL_WEIGHTS, number>): number {
+  return Object.entries(OVERALL_WEIGHTS).reduce((sum, [name, weight]) => sum + weight * scores[name as keyof typeof OVERALL_WEIGHTS], 0);
+}
+
+const clamp01 = (value: number) => clamp(value, 0, 1);
+const clamp = (value: number, low: number, high: number) => Math.min(high, Math.max(low, value));
