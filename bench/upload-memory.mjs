@@ -27,6 +27,7 @@ const service = spawn(process.execPath, ['dist/src/main.js'], {
 });
 service.stdout.resume();
 for (;;) {
+  if (service.exitCode !== null) throw new Error('the service exited before it was healthy');
   try {
     if ((await fetch(`${base}/health`)).ok) break;
   } catch {}

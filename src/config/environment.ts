@@ -183,7 +183,7 @@ export class EnvironmentVariables {
   @Transform(toNumber)
   @IsInt()
   @Min(1024)
-  @Max(1024 * 1024 * 1024)
+  @Max(4 * 1024 * 1024 * 1024)
   ANALYSIS_MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 
   @Transform(toNumber)

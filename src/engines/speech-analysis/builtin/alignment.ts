@@ -12,8 +12,8 @@ const FASTEST_RATE = 0.5;
 const FINE_RADIUS_FRAMES = 12;
 /**
  * Passing over a clip frame while the user is silent (or the recording has not begun or has ended) costs at most
- * this: the actor said something the user did not. Same-line frames cost 2-5, other speech 10-12, speech against
- * silence more; without the cap, missing words were squeezed onto the neighbouring speech instead.
+ * this: the actor said something the user did not. The same line costs 2-5 a frame, another line 9-15, speech
+ * against silence more; without the cap, missing words were squeezed onto the neighbouring speech instead.
  */
 const UNSAID_COST = 8;
 /**
@@ -52,7 +52,7 @@ export interface Utterances {
   reference: Float32Array;
   recording: Float32Array;
   dimensions: number;
-  /** 1 where the user says nothing: there a clip frame may be passed over at UNSAID_COST. */
+  /** 1 where the user says nothing: there the clip may be passed over at UNSAID_COST, or linger at PAUSE_COST. */
   recordingPause: Uint8Array;
 }
 
@@ -134,7 +134,8 @@ export function warp({ reference, recording, dimensions, recordingPause }: Utter
   const total = new Float32Array(cells);
   const speechBefore = new Int32Array(columns + 1);
   for (let column = 0; column < columns; column++) speechBefore[column + 1] = speechBefore[column]! + 1 - recordingPause[column]!;
-  // 0 diagonal, 1 from the row above (the user lingers on a frame), 2 from the left (the clip lingers).
+  // 0 diagonal; 1 from the row above (one recording frame covers several clip frames: faster, or not said);
+  // 2 from the left (one clip frame covers several recording frames: slower, or a pause).
   const step = new Uint8Array(cells);
 
   for (let row = 0; row < rows; row++) {
@@ -197,24 +198,24 @@ function tracePath(
   let column = end.column;
   const referenceFrames: number[] = [];
   const recordingFrames: number[] = [];
-  const lingering: boolean[] = [];
+  const fromAbove: boolean[] = [];
   for (;;) {
     referenceFrames.push(row);
     recordingFrames.push(column);
     const from = row === 0 ? 0 : step[band.rowStart[row]! + column - band.first[row]!]!;
-    lingering.push(from === 1);
+    fromAbove.push(from === 1);
     if (row === 0) break;
     if (from !== 2) row--;
     if (from !== 1) column--;
   }
-  lingering.reverse();
+  fromAbove.reverse();
   const path = { reference: Int32Array.from(referenceFrames.reverse()), recording: Int32Array.from(recordingFrames.reverse()) };
   const distance = new Float32Array(path.reference.length);
   const unsaid = new Uint8Array(path.reference.length);
   for (let point = 0; point < distance.length; point++) {
     const column = path.recording[point]!;
     distance[point] = frameDistance(reference, path.reference[point]!, recording, column, dimensions);
-    unsaid[point] = lingering[point] && isSilent(recordingPause, column) && distance[point]! > UNSAID_COST ? 1 : 0;
+    unsaid[point] = fromAbove[point] && isSilent(recordingPause, column) && distance[point]! > UNSAID_COST ? 1 : 0;
   }
   return { ...path, distance, unsaid, cost: end.total / distance.length };
 }

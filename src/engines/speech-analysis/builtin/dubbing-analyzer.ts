@@ -43,6 +43,7 @@ export interface WordResult {
   end_ms: number | null;
   /** start_ms - expected_start_ms: positive is late. */
   offset_ms: number | null;
+  /** How close the word sounds to the actor's (pronunciation, 0-100); 0 when omitted. */
   score: number;
   error_type: WordErrorType;
 }
@@ -140,22 +141,26 @@ export function analyzeDubbing(input: AnalyzerInput, onStage?: (stage: AnalysisS
 }
 
 function describeWord(word: ReferenceWord, location: WordLocation, medianDistance: number): WordResult {
-  const expected = { start_ms: Math.round(word.start * 1000), end_ms: Math.round(word.end * 1000) };
-  const result = { script_word_id: word.scriptWordId, text: word.text, expected_start_ms: expected.start_ms, expected_end_ms: expected.end_ms };
+  const expectedStartMs = Math.round(word.start * 1000);
+  const result = {
+    script_word_id: word.scriptWordId,
+    text: word.text,
+    expected_start_ms: expectedStartMs,
+    expected_end_ms: Math.round(word.end * 1000),
+  };
   if (location.omitted) return { ...result, start_ms: null, end_ms: null, offset_ms: null, score: 0, error_type: 'omission' };
-  const start_ms = Math.round(location.recordingStart * FRAME_SECONDS * 1000);
-  const offset_ms = start_ms - expected.start_ms;
+  const startMs = Math.round(location.recordingStart * FRAME_SECONDS * 1000);
   return {
     ...result,
-    start_ms,
+    start_ms: startMs,
     end_ms: Math.round(location.recordingEnd * FRAME_SECONDS * 1000),
-    offset_ms,
+    offset_ms: startMs - expectedStartMs,
     score: Math.round(pronunciationScore(location.distance)),
-    error_type: errorType(location, offset_ms, medianDistance),
+    error_type: errorType(location, startMs - expectedStartMs, medianDistance),
   };
 }
 
-/** One error a word: a mispronounced word is that first; timing second. */
+/** One error a word, as in Azure's assessment: a mispronounced word is reported as that, whatever its timing. */
 function errorType(location: WordLocation, offsetMs: number, medianDistance: number): WordErrorType {
   if (isMispronounced(location, medianDistance)) return 'mispronunciation';
   if (offsetMs > OFF_SYNC_MS) return 'late';

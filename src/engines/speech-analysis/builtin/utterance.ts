@@ -31,6 +31,8 @@ export function listen(signal: Float32Array): Utterance {
 /**
  * Coarse DTW over every plausible mapping, once per vocal-tract-length factor, keeps the factor that fits
  * best (the speaker's anatomy is no accent); fine DTW then follows the coarse path at frame resolution.
+ * The coarse pass replaced a global offset from cross-correlated loudness envelopes: for a recording that
+ * stopped halfway that chose a 0.8 rate and a -0.6 s lag, and the band around it missed every word.
  */
 export function alignUtterances(reference: Utterance, recording: Utterance, warpFactors = WARP_FACTORS): Alignment {
   const referenceFeatures = melCepstra(reference.spectrogram, reference.activity.speech);
