@@ -13,6 +13,11 @@ import { SCORE_NAMES, type Scores } from './analysis-scores.js';
 import { toAnalysisSummaryDto } from './analysis.mapper.js';
 import type { AnalysisSummaryDto, DeletedResultsDto, DubbedTokenDto, TokenAnalysisStatusDto } from './dto/analysis.dto.js';
 
+const best = (scores: Array<number | null>) => {
+  const known = scores.filter((score): score is number => score !== null);
+  return known.length > 0 ? Math.max(...known) : null;
+};
+
 /** A user's analyses as my page shows them; every method is scoped to that user. */
 @Injectable()
 export class AnalysisHistoryService {
@@ -49,7 +54,7 @@ export class AnalysisHistoryService {
     return [...byToken].map(([tokenId, analyses]) => ({
       token: toTokenSummaryDto(tokenById.get(tokenId)!),
       attempts: analyses.length,
-      best_overall: Math.max(...analyses.map((analysis) => analysis.overall ?? -1)) < 0 ? null : Math.max(...analyses.map((analysis) => analysis.overall ?? -1)),
+      best_overall: best(analyses.map((analysis) => analysis.overall)),
       latest: toAnalysisSummaryDto(analyses[0]!),
     }));
   }

@@ -59,8 +59,7 @@ export class JobsService {
       await this.queue.enqueue(definition, saved.id, manager);
       return saved;
     };
-    const job = options.manager ? await work(options.manager) : await this.dataSource.transaction(work);
-    return job;
+    return options.manager ? work(options.manager) : this.dataSource.transaction(work);
   }
 
   async findById(id: string): Promise<JobEntity | null> {

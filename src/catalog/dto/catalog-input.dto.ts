@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -21,6 +22,20 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 const trimAll = ({ value }: { value: unknown }) =>
   Array.isArray(value) ? value.map((item) => (typeof item === 'string' ? item.trim() : item)) : value;
 const LANGUAGE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
+
+/** An optional list of short texts, each trimmed. */
+const TextList = (maxItems: number, maxLength: number) =>
+  applyDecorators(
+    IsOptional(),
+    Transform(trimAll),
+    IsArray(),
+    ArrayMaxSize(maxItems),
+    IsString({ each: true }),
+    Length(1, maxLength, { each: true }),
+  );
+
+/** A time in seconds: a finite number, not negative. */
+const Seconds = () => applyDecorators(IsNumber({ allowNaN: false, allowInfinity: false }), Min(0));
 
 export class TokenQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Only tokens of this actor' })
@@ -80,12 +95,7 @@ export class CreateActorDto {
   name: string;
 
   @ApiPropertyOptional({ type: [String], example: ['Song Kang-ho'] })
-  @IsOptional()
-  @Transform(trimAll)
-  @IsArray()
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @Length(1, 200, { each: true })
+  @TextList(50, 200)
   aliases?: string[];
 }
 
@@ -127,14 +137,12 @@ export class CreateTokenDto {
   url_id?: number | null;
 
   @ApiProperty({ description: 'Seconds from the start of the source video' })
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0)
+  @Seconds()
   @Max(24 * 3600)
   start_time: number;
 
   @ApiProperty({ description: 'Seconds from the start of the source video; after start_time' })
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0)
+  @Seconds()
   @Max(24 * 3600)
   end_time: number;
 
@@ -143,12 +151,7 @@ export class CreateTokenDto {
   language: string;
 
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
-  @Transform(trimAll)
-  @IsArray()
-  @ArrayMaxSize(20)
-  @IsString({ each: true })
-  @Length(1, 50, { each: true })
+  @TextList(20, 50)
   tags?: string[];
 }
 
@@ -163,19 +166,16 @@ export class WhisperWordDto {
   word: string;
 
   @ApiProperty()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0)
+  @Seconds()
   start: number;
 
   @ApiProperty()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0)
+  @Seconds()
   end: number;
 
   @ApiPropertyOptional()
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0)
+  @Seconds()
   @Max(1)
   probability?: number;
 }
@@ -183,13 +183,11 @@ export class WhisperWordDto {
 /** A segment of Whisper's output; fields Whisper adds that we do not keep are accepted and ignored. */
 export class WhisperSegmentDto {
   @ApiProperty()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0)
+  @Seconds()
   start: number;
 
   @ApiProperty()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0)
+  @Seconds()
   end: number;
 
   @ApiProperty()
