@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnalysisResultEntity } from '../src/analysis/analysis-result.entity.js';
+import { WebhookSigner } from '../src/webhooks/webhook-signer.js';
 import { startAnalysisServer, signedDelivery, WEBHOOK_SECRET, type AnalysisServerDouble } from './support/analysis-server.js';
 import { multipart } from './support/audio.js';
 import { demoTokens, type FixtureToken } from './support/catalog-fixtures.js';
@@ -45,8 +46,11 @@ describe('dubbing analysis on the remote analysis server (seeds protocol, signed
   });
 
   const job = async (id: string) => (await t.fetch(`/tokens/analysis-result/${id}`, { headers: dubber.headers })).json();
-  const deliver = (jobId: string, delivery: { body: string; headers: Record<string, string> }) =>
-    t.fetch(`/tokens/webhook/analysis-complete?job_id=${jobId}`, { method: 'POST', body: delivery.body, headers: delivery.headers });
+  /** The URL the analysis server is given for a job: the job id and this service's signature of it. */
+  const webhookUrl = (jobId: string) => new WebhookSigner(WEBHOOK_SECRET).callbackUrl(`${t.baseUrl}/tokens/webhook/analysis-complete`, jobId);
+  const post = (url: string, delivery: { body: string; headers: Record<string, string> }) =>
+    http(url, { method: 'POST', body: delivery.body, headers: delivery.headers });
+  const deliver = (jobId: string, delivery: { body: string; headers: Record<string, string> }) => post(webhookUrl(jobId), delivery);
 
   /** Uploads and waits until the analysis server has the request. */
   async function submitted() {
@@ -59,7 +63,8 @@ describe('dubbing analysis on the remote analysis server (seeds protocol, signed
 
   it('sends the seeds request with presigned URLs the server can fetch; a signed webhook completes the job', async () => {
     const { jobId, request } = await submitted();
-    expect(request).toMatchObject({ job_id: jobId, token_id: token.id, webhook_url: `${t.baseUrl}/tokens/webhook/analysis-complete?job_id=${jobId}` });
+    expect(request).toMatchObject({ job_id: jobId, token_id: token.id, webhook_url: webhookUrl(jobId) });
+    expect(request.webhook_url).toMatch(new RegExp(`/tokens/webhook/analysis-complete\\?job_id=${jobId}&signature=[\\w-]{43}$`));
     expect(request.words.map((word) => word.script_word_id)).toEqual(token.words.map((word) => word.id));
     const recording = Buffer.from(await (await http(request.audio_url)).arrayBuffer());
     expect(recording.equals(token.clip)).toBe(true);
@@ -105,6 +110,33 @@ describe('dubbing analysis on the remote analysis server (seeds protocol, signed
     const failure = await deliver(jobId, signedDelivery({ error: { code: 'GPU_OOM', message: 'out of memory' } }));
     expect(await failure.json()).toEqual({ status: 'ignored' });
     expect(await job(jobId)).toMatchObject({ status: 'completed', result: RESULT });
+  });
+
+  it("a delivery replayed to another job's URL, or to its own, changes nothing", async () => {
+    const x = await submitted();
+    const y = await submitted();
+    const delivery = signedDelivery({ analysis_results: RESULT });
+    const yBefore = await job(y.jobId);
+
+    const unsignedUrl = await post(`${t.baseUrl}/tokens/webhook/analysis-complete?job_id=${y.jobId}`, delivery);
+    expect(unsignedUrl.status).toBe(401);
+    const xSignatureOnY = await post(x.request.webhook_url.replace(x.jobId, y.jobId), delivery);
+    expect(xSignatureOnY.status).toBe(401);
+    expect((await xSignatureOnY.json()).code).toBe('WEBHOOK_SIGNATURE_INVALID');
+    const namesAnotherJob = signedDelivery({ job_id: x.jobId, analysis_results: RESULT });
+    expect((await post(y.request.webhook_url, namesAnotherJob)).status).toBe(401);
+    expect(await job(y.jobId)).toEqual(yBefore);
+
+    // The analysis server calls back exactly the URL it was given.
+    expect(await (await post(x.request.webhook_url, delivery)).json()).toEqual({ status: 'received' });
+    const replayedToOwn = await post(x.request.webhook_url, delivery);
+    expect(replayedToOwn.status).toBe(200);
+    expect(await replayedToOwn.json()).toEqual({ status: 'ignored' });
+    const replayedToY = await post(y.request.webhook_url, delivery);
+    expect([200, 401]).toContain(replayedToY.status);
+    if (replayedToY.status === 200) expect(await replayedToY.json()).toEqual({ status: 'ignored' });
+    expect(await job(y.jobId)).toEqual(yBefore);
+    expect(yBefore.status).toBe('processing');
   });
 
   it('a webhook for an unknown job is 404, a malformed body 400 (both still need the signature)', async () => {

@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Post, Query, Req } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Public } from '../common/public.decorator.js';
 import type { RawBodyRequest } from '../configure-app.js';
@@ -18,9 +18,13 @@ export class AnalysisWebhookController {
     summary: "The analysis server's callback with a result (signed, Standard Webhooks)",
     description:
       'Signature: `webhook-signature: v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{raw body}">` ' +
-      'with ANALYSIS_WEBHOOK_SECRET; the timestamp must be within five minutes. A delivery for a job that is no ' +
-      'longer processing (a duplicate) answers 200 and changes nothing.',
+      'with ANALYSIS_WEBHOOK_SECRET; the timestamp must be within five minutes. The URL is the `webhook_url` ' +
+      'the analysis server was given for the job, `job_id` and `signature` included: a delivery sent to ' +
+      "another job's URL answers 401. A delivery already accepted (same webhook-id), or one for a job that is " +
+      'no longer processing, answers 200 `ignored` and changes nothing.',
   })
+  @ApiQuery({ name: 'job_id', required: true, description: 'The job, as in the webhook_url given', schema: { type: 'string', format: 'uuid' } })
+  @ApiQuery({ name: 'signature', required: true, description: "This service's signature of job_id, as in the webhook_url given", type: String })
   @ApiHeader({ name: 'webhook-id', required: true })
   @ApiHeader({ name: 'webhook-timestamp', required: true, description: 'Unix seconds' })
   @ApiHeader({ name: 'webhook-signature', required: true })
@@ -28,7 +32,7 @@ export class AnalysisWebhookController {
   @ApiOkResponse({ schema: { properties: { status: { enum: ['received', 'ignored'] } } } })
   @ApiUnauthorizedResponse({ description: 'Missing, wrong or stale signature' })
   @ApiBadRequestResponse()
-  receive(@Query('job_id') jobId: unknown, @Req() req: Request) {
-    return this.analysis.receiveWebhook(jobId, (req as RawBodyRequest).rawBody, req.headers);
+  receive(@Query() query: Record<string, unknown>, @Req() req: Request) {
+    return this.analysis.receiveWebhook(query, (req as RawBodyRequest).rawBody, req.headers);
   }
 }

@@ -4,8 +4,10 @@ import { AnalysisController } from './analysis.controller.js';
 import { AnalysisHistoryService } from './analysis-history.service.js';
 import { AnalysisJob } from './analysis.job.js';
 import { AnalysisService } from './analysis.service.js';
+import { WebhooksModule } from '../webhooks/webhooks.module.js';
 
 @Module({
+  imports: [WebhooksModule],
   controllers: [AnalysisController, AnalysisWebhookController],
   providers: [AnalysisService, AnalysisJob, AnalysisHistoryService],
   exports: [AnalysisHistoryService],

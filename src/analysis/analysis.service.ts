@@ -2,7 +2,6 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request } from 'express';
 import { randomUUID } from 'node:crypto';
-import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { DataSource } from 'typeorm';
 import { tokenNotFound } from '../catalog/catalog-errors.js';
 import { TokenEntity } from '../catalog/token.entity.js';
@@ -16,15 +15,13 @@ import { AUDIO_DESCRIPTION, isAudio } from '../storage/upload/audio-types.js';
 import { receiveFileUpload } from '../storage/upload/file-upload.js';
 import { AnalysisResultEntity } from './analysis-result.entity.js';
 import { analysisStatusOf } from './analysis.mapper.js';
+import { WebhookDeliveries } from '../webhooks/webhook-deliveries.service.js';
+import { WebhookSignatureError } from '../webhooks/webhook-errors.js';
+import { WebhookSigner } from '../webhooks/webhook-signer.js';
 import { ANALYSIS_JOB, AnalysisJob, type AnalysisJobPayload } from './analysis.job.js';
 import type { AnalysisResultDto, UploadAcceptedDto } from './dto/analysis.dto.js';
 
-export class WebhookSignatureError extends DomainError {
-  constructor(reason: string) {
-    super('WEBHOOK_SIGNATURE_INVALID', `The webhook could not be authenticated: ${reason}`, HttpStatus.UNAUTHORIZED);
-  }
-}
-
+const WEBHOOK_ROUTE = 'analysis-complete';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A dubbing analysis as the old server's clients read it. */
@@ -42,18 +39,17 @@ export function toAnalysisResultDto(job: JobSnapshot, tokenId: number): Analysis
 
 @Injectable()
 export class AnalysisService {
-  private readonly webhook?: Webhook;
+  private readonly webhook?: WebhookSigner;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly jobs: JobsService,
     private readonly storage: ObjectStorage,
     private readonly analysisJob: AnalysisJob,
+    private readonly deliveries: WebhookDeliveries,
     private readonly config: AppConfig,
   ) {
-    const secret = config.analysis.webhookSecret;
-    // A Standard Webhooks secret ("whsec_" + base64) is decoded; any other string is used as it is.
-    if (secret) this.webhook = secret.startsWith('whsec_') ? new Webhook(secret) : new Webhook(secret, { format: 'raw' });
+    if (config.analysis.webhookSecret) this.webhook = new WebhookSigner(config.analysis.webhookSecret);
   }
 
   /** Streams the recording to storage and queues its analysis; answers before any analysis work. */
@@ -107,29 +103,37 @@ export class AnalysisService {
    * five minutes' tolerance), then applied at most once: a job that is no longer processing stays as it is.
    */
   async receiveWebhook(
-    jobId: unknown,
+    query: { job_id?: unknown; signature?: unknown },
     rawBody: Buffer | undefined,
     headers: Record<string, string | string[] | undefined>,
   ): Promise<{ status: 'received' | 'ignored' }> {
     if (!this.webhook) throw new WebhookSignatureError('no ANALYSIS_WEBHOOK_SECRET is configured');
-    const signed: Record<string, string> = {};
-    for (const name of ['webhook-id', 'webhook-timestamp', 'webhook-signature']) {
-      const value = headers[name];
-      if (typeof value === 'string') signed[name] = value;
-    }
-    try {
-      this.webhook.verify(rawBody ?? Buffer.alloc(0), signed);
-    } catch (error) {
-      throw new WebhookSignatureError(error instanceof WebhookVerificationError ? error.message : 'malformed');
-    }
+    const webhookId = this.webhook.verify(rawBody, headers);
 
+    const jobId = query.job_id;
     if (typeof jobId !== 'string' || !UUID.test(jobId)) {
       throw new DomainError('INVALID_JOB_ID', 'job_id must be the job id the webhook URL was given with', HttpStatus.BAD_REQUEST);
     }
+    if (!this.webhook.isCallbackFor(jobId, query.signature)) {
+      throw new WebhookSignatureError('this is not the callback URL given for that job');
+    }
+    const body = JSON.parse(rawBody!.toString('utf8')) as { job_id?: unknown };
+    if (body.job_id !== undefined && body.job_id !== jobId) {
+      throw new WebhookSignatureError('the delivery names another job');
+    }
     const job = await this.jobs.findById(jobId);
     if (!job || job.type !== ANALYSIS_JOB) throw new NotFoundError('Analysis', 'ANALYSIS_NOT_FOUND');
+    if (!(await this.deliveries.accept(WEBHOOK_ROUTE, webhookId, jobId))) return { status: 'ignored' };
+    try {
+      return await this.applyWebhook(jobId, body);
+    } catch (error) {
+      await this.deliveries.forget(WEBHOOK_ROUTE, webhookId);
+      throw error;
+    }
+  }
 
-    const body = JSON.parse(rawBody!.toString('utf8')) as { analysis_results?: unknown; error?: { code?: unknown; message?: unknown } };
+  private async applyWebhook(jobId: string, parsed: object): Promise<{ status: 'received' | 'ignored' }> {
+    const body = parsed as { analysis_results?: unknown; error?: { code?: unknown; message?: unknown } };
     if (body.error && typeof body.error === 'object') {
       const failed = await this.jobs.fail(jobId, {
         code: typeof body.error.code === 'string' ? body.error.code.slice(0, 64) : 'ENGINE_FAILED',

@@ -10,6 +10,7 @@ import { JobEventEntity } from '../jobs/job-event.entity.js';
 import { JobEntity } from '../jobs/job.entity.js';
 import { BookmarkEntity } from '../mypage/bookmark.entity.js';
 import { UserEntity } from '../users/user.entity.js';
+import { WebhookDeliveryEntity } from '../webhooks/webhook-delivery.entity.js';
 
 /** Every entity of the service: the data source, the migration CLI and the drift test read this list. */
 export const ENTITIES = [
@@ -25,4 +26,5 @@ export const ENTITIES = [
   ScriptWordEntity,
   BookmarkEntity,
   AnalysisResultEntity,
+  WebhookDeliveryEntity,
 ];

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AppConfig } from '../../../config/app-config.js';
 import { JobFailure } from '../../../jobs/job-definition.js';
 import { ObjectStorage } from '../../../storage/object-storage.js';
+import { WebhookSigner } from '../../../webhooks/webhook-signer.js';
 import { SpeechAnalysisEngine, type AnalysisOutcome, type AnalysisRequest } from '../speech-analysis.engine.js';
 
 /** The seeds' analysis request: the server fetches both audio files itself and answers at `webhook_url`. */
@@ -25,12 +26,14 @@ export interface RemoteAnalysisRequest {
 export class RemoteSpeechAnalysisEngine extends SpeechAnalysisEngine {
   readonly name = 'remote';
   private readonly logger = new Logger(RemoteSpeechAnalysisEngine.name);
+  private readonly callbacks: WebhookSigner;
 
   constructor(
     private readonly storage: ObjectStorage,
     private readonly config: AppConfig,
   ) {
     super();
+    this.callbacks = new WebhookSigner(config.analysis.webhookSecret!);
   }
 
   async analyze(request: AnalysisRequest): Promise<AnalysisOutcome> {
@@ -43,7 +46,8 @@ export class RemoteSpeechAnalysisEngine extends SpeechAnalysisEngine {
       audio_url: await this.storage.presignGet(request.recordingKey, { expiresInSeconds }),
       reference_audio_url: await this.storage.presignGet(request.referenceKey, { expiresInSeconds }),
       words: request.words.map((word) => ({ script_word_id: word.scriptWordId, text: word.text, start: word.start, end: word.end })),
-      webhook_url: `${this.config.publicUrl}/tokens/webhook/analysis-complete?job_id=${request.jobId}`,
+      // Signed per job: a delivery is only accepted at the URL of the job it was sent for.
+      webhook_url: this.callbacks.callbackUrl(`${this.config.publicUrl}/tokens/webhook/analysis-complete`, request.jobId),
     };
     await request.progress(30, 'submitting', 'Sending the recording to the analysis server');
 
