@@ -1,10 +1,12 @@
-import { ValidationPipe, type INestApplication } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import { assertJsonDepth, rejectNulCharacters } from './common/hostile-input.js';
+import { RequestValidationPipe } from './common/request-validation.pipe.js';
 import { GlobalExceptionFilter } from './common/global-exception.filter.js';
 import type { AppConfig } from './config/app-config.js';
 import { assignRequestId } from './logging.js';
@@ -31,23 +33,19 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): IN
 
   const json = express.json({
     limit: config.bodyLimit,
-    // Webhook signatures are computed over the exact bytes received.
-    verify: (req, _res, buffer) => ((req as RawBodyRequest).rawBody = buffer),
+    verify: (req, _res, buffer) => {
+      assertJsonDepth(buffer);
+      // Webhook signatures are computed over the exact bytes received.
+      (req as RawBodyRequest).rawBody = buffer;
+    },
   });
   const urlencoded = express.urlencoded({ extended: false, limit: config.bodyLimit });
   app.use((req: Request, res: Response, next: NextFunction) =>
     STREAMED_BODIES.test(req.path) ? next() : json(req, res, (error?: unknown) => (error ? next(error) : urlencoded(req, res, next))),
   );
+  app.use(rejectNulCharacters);
 
-  app.useGlobalPipes(
-    new ValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      transform: true,
-      forbidUnknownValues: true,
-      validationError: { target: false, value: false },
-    }),
-  );
+  app.useGlobalPipes(new RequestValidationPipe());
   app.useGlobalFilters(new GlobalExceptionFilter());
 
   const document = SwaggerModule.createDocument(

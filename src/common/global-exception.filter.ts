@@ -50,6 +50,8 @@ export class GlobalExceptionFilter implements ExceptionFilter {
   }
 
   private describe(exception: unknown): { status: number; body: ErrorBody; headers: Record<string, string> } {
+    // Nest wraps an error Express middleware raised with an HTTP status (the body parser's) in an HttpException.
+    if (exception instanceof HttpException && exception.cause instanceof DomainError) return this.describe(exception.cause);
     if (exception instanceof DomainError) {
       return {
         status: exception.status,

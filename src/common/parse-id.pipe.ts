@@ -1,6 +1,6 @@
 import { BadRequestException, Injectable, type PipeTransform } from '@nestjs/common';
+import { MAX_ID } from './is-id.decorator.js';
 
-const MAX_ID = 2_147_483_647;
 
 /** A catalog id: a positive 32-bit integer in decimal. Anything else is the client's mistake (400), never a 500. */
 @Injectable()

@@ -1,12 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsInt, Max, Min } from 'class-validator';
+import { IsId } from '../common/is-id.decorator.js';
 import { TokenSummaryDto } from '../catalog/dto/catalog.dto.js';
 
 export class AddBookmarkDto {
   @ApiProperty({ example: 1 })
-  @IsInt()
-  @Min(1)
-  @Max(2_147_483_647)
+  @IsId()
   token_id: number;
 }
 

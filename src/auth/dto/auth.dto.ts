@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsOptional, IsString, IsUrl, Length, MaxLength, ValidateIf } from 'class-validator';
+import { IsEmail, IsString, IsUrl, Length, MaxLength, ValidateIf } from 'class-validator';
+import { MayBeAbsent } from '../../common/may-be-absent.decorator.js';
 import { USER_ROLES, type UserEntity, type UserRole } from '../../users/user.entity.js';
 
 export class GoogleCredentialDto {
@@ -16,13 +17,13 @@ export class GoogleCredentialDto {
   code?: string;
 
   @ApiPropertyOptional({ description: 'The redirect URI the code was issued for; default "postmessage" (popup flow)' })
-  @IsOptional()
+  @MayBeAbsent()
   @ValidateIf((body: GoogleCredentialDto) => body.redirect_uri !== 'postmessage')
   @IsUrl({ require_tld: false, require_protocol: true })
   redirect_uri?: string;
 
   @ApiPropertyOptional({ description: 'PKCE verifier, when the code was requested with a challenge' })
-  @IsOptional()
+  @MayBeAbsent()
   @IsString()
   @Length(43, 128)
   code_verifier?: string;
@@ -42,7 +43,7 @@ export class DevLoginDto {
   email: string;
 
   @ApiPropertyOptional({ example: 'Dubber' })
-  @IsOptional()
+  @MayBeAbsent()
   @IsString()
   @Length(1, 200)
   name?: string;

@@ -5,7 +5,6 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
-  IsInt,
   IsNumber,
   IsOptional,
   IsString,
@@ -16,6 +15,8 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { IsId } from '../../common/is-id.decorator.js';
+import { MayBeAbsent } from '../../common/may-be-absent.decorator.js';
 import { PageQueryDto } from '../../common/pagination.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -26,7 +27,7 @@ const LANGUAGE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 /** An optional list of short texts, each trimmed. */
 const TextList = (maxItems: number, maxLength: number) =>
   applyDecorators(
-    IsOptional(),
+    MayBeAbsent(),
     Transform(trimAll),
     IsArray(),
     ArrayMaxSize(maxItems),
@@ -41,8 +42,7 @@ export class TokenQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Only tokens of this actor' })
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @IsId()
   actor_id?: number;
 
   @ApiPropertyOptional({ description: "Actor's name or alias contains this" })
@@ -99,7 +99,8 @@ export class CreateActorDto {
   aliases?: string[];
 }
 
-export class UpdateActorDto extends PartialType(CreateActorDto) {}
+// skipNullProperties: false, so `null` is refused for a column that cannot be empty (only an absent field is skipped).
+export class UpdateActorDto extends PartialType(CreateActorDto, { skipNullProperties: false }) {}
 
 export class CreateUrlDto {
   @ApiProperty({ example: 'https://www.youtube.com/watch?v=dQw4w9WgXcQ' })
@@ -109,14 +110,14 @@ export class CreateUrlDto {
   url: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @MayBeAbsent()
   @Transform(trim)
   @IsString()
   @Length(1, 300)
   title?: string;
 }
 
-export class UpdateUrlDto extends PartialType(CreateUrlDto) {}
+export class UpdateUrlDto extends PartialType(CreateUrlDto, { skipNullProperties: false }) {}
 
 export class CreateTokenDto {
   @ApiProperty({ description: 'The film or drama', example: '기생충' })
@@ -125,23 +126,21 @@ export class CreateTokenDto {
   @Length(1, 300)
   title: string;
 
-  @ApiProperty()
-  @IsInt()
-  @Min(1)
+  @ApiProperty({ example: 1 })
+  @IsId()
   actor_id: number;
 
-  @ApiPropertyOptional({ nullable: true, type: Number })
+  @ApiPropertyOptional({ nullable: true, type: Number, example: 1 })
   @IsOptional()
-  @IsInt()
-  @Min(1)
+  @IsId()
   url_id?: number | null;
 
-  @ApiProperty({ description: 'Seconds from the start of the source video' })
+  @ApiProperty({ description: 'Seconds from the start of the source video', example: 61.5 })
   @Seconds()
   @Max(24 * 3600)
   start_time: number;
 
-  @ApiProperty({ description: 'Seconds from the start of the source video; after start_time' })
+  @ApiProperty({ description: 'Seconds from the start of the source video; after start_time', example: 64 })
   @Seconds()
   @Max(24 * 3600)
   end_time: number;
@@ -155,7 +154,8 @@ export class CreateTokenDto {
   tags?: string[];
 }
 
-export class UpdateTokenDto extends PartialType(CreateTokenDto) {}
+/** url_id may be null (the token loses its source video); every other field is left out to keep its value. */
+export class UpdateTokenDto extends PartialType(CreateTokenDto, { skipNullProperties: false }) {}
 
 /** A word as Whisper reports it (word_timestamps); the leading space Whisper puts in words is trimmed. */
 export class WhisperWordDto {
@@ -174,7 +174,7 @@ export class WhisperWordDto {
   end: number;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @MayBeAbsent()
   @Seconds()
   @Max(1)
   probability?: number;
@@ -197,7 +197,7 @@ export class WhisperSegmentDto {
   text: string;
 
   @ApiPropertyOptional({ type: [WhisperWordDto] })
-  @IsOptional()
+  @MayBeAbsent()
   @IsArray()
   @ArrayMaxSize(1000)
   @ValidateNested({ each: true })
