@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import type PgBoss from 'pg-boss';
 import { AppConfig } from '../config/app-config.js';
+import { EngineError } from '../engines/engine-error.js';
 import { EventBus } from '../events/event-bus.js';
 import { AWAIT_CALLBACK, JobFailure, type JobContext } from './job-definition.js';
 import { JobQueue, type JobPayloadEnvelope, type RegisteredHandler } from './job-queue.js';
@@ -17,7 +18,9 @@ class DeadlineExceeded extends Error {}
 
 /** How a thrown error ends an attempt. Unknown errors are retried: they are usually transient. */
 export function describeFailure(error: unknown): JobError & { retryable: boolean } {
-  if (error instanceof JobFailure) return { code: error.code, message: error.message, retryable: error.retryable };
+  if (error instanceof JobFailure || error instanceof EngineError) {
+    return { code: error.code, message: error.message, retryable: error.retryable };
+  }
   const message = error instanceof Error ? error.message : String(error);
   return { code: 'INTERNAL', message: message || 'unexpected error', retryable: true };
 }

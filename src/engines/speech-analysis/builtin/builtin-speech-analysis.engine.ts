@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { AudioDecodeError, ANALYSIS_SAMPLE_RATE, decodeAudio } from '../../audio/decode-audio.js';
-import { JobFailure } from '../../../jobs/job-definition.js';
+import { EngineError } from '../../engine-error.js';
 import { ObjectStorage } from '../../../storage/object-storage.js';
 import { SpeechAnalysisEngine, type AnalysisOutcome, type AnalysisRequest } from '../speech-analysis.engine.js';
 import { analyzeDubbing, NoSpeechError } from './dubbing-analyzer.js';
@@ -27,7 +27,7 @@ export class BuiltinSpeechAnalysisEngine extends SpeechAnalysisEngine {
         } catch (error) {
           if (error instanceof AudioDecodeError) {
             const what = key === request.recordingKey ? 'The recording' : "The token's clip";
-            throw new JobFailure('AUDIO_UNREADABLE', `${what}: ${error.message}`, false, HttpStatus.UNPROCESSABLE_ENTITY);
+            throw new EngineError('AUDIO_UNREADABLE', `${what}: ${error.message}`, false, HttpStatus.UNPROCESSABLE_ENTITY);
           }
           throw error;
         }
@@ -47,7 +47,7 @@ export class BuiltinSpeechAnalysisEngine extends SpeechAnalysisEngine {
       return { status: 'completed', result };
     } catch (error) {
       if (error instanceof NoSpeechError) {
-        throw new JobFailure('NO_SPEECH', error.message, false, HttpStatus.UNPROCESSABLE_ENTITY);
+        throw new EngineError('NO_SPEECH', error.message, false, HttpStatus.UNPROCESSABLE_ENTITY);
       }
       throw error;
     }

@@ -11,17 +11,12 @@ import {
 import { FRAME_SECONDS, SAMPLE_RATE } from './spectrogram.js';
 import type { NoSpeechReason } from './speech-detection.js';
 import { alignUtterances, listen } from './utterance.js';
+import type { DubbingAnalysis, PitchPoint, ReferenceWord, WordErrorType, WordResult } from '../speech-analysis.engine.js';
 import { firstRecordingFrames, firstReferenceFrames, locateWords, type WordLocation } from './word-location.js';
 
-const ENGINE = { name: 'yousync-dsp', version: '1.0.0' } as const;
+export type { ReferenceWord };
 
-/** A word of the script and where the actor says it, in seconds from the start of the clip. */
-export interface ReferenceWord {
-  scriptWordId: number;
-  text: string;
-  start: number;
-  end: number;
-}
+const ENGINE = { name: 'yousync-dsp', version: '1.0.0' } as const;
 
 export interface AnalyzerInput {
   reference: Float32Array;
@@ -30,46 +25,6 @@ export interface AnalyzerInput {
   sampleRate: number;
   words: ReferenceWord[];
 }
-
-export type WordErrorType = 'none' | 'omission' | 'early' | 'late' | 'mispronunciation';
-
-export interface WordResult {
-  script_word_id: number;
-  text: string;
-  expected_start_ms: number;
-  expected_end_ms: number;
-  /** Where the user said the word, in the recording's time; null when it was not said. */
-  start_ms: number | null;
-  end_ms: number | null;
-  /** start_ms - expected_start_ms: positive is late. */
-  offset_ms: number | null;
-  /** How close the word sounds to the actor's (pronunciation, 0-100); 0 when omitted. */
-  score: number;
-  error_type: WordErrorType;
-}
-
-export interface PitchPoint {
-  /** Seconds, in that signal's own time. */
-  t: number;
-  /** null where there is no speech or it is unvoiced. */
-  hz: number | null;
-}
-
-/**
- * Scores are integers 0-100, after Azure Pronunciation Assessment, plus the sync against the actor.
- * A type alias rather than an interface so that it is assignable to Record<string, unknown> (a job's stored result).
- */
-export type DubbingAnalysis = {
-  overall: number;
-  timing: number;
-  pronunciation: number;
-  intonation: number;
-  fluency: number;
-  completeness: number;
-  words: WordResult[];
-  pitch: { reference: PitchPoint[]; user: PitchPoint[] };
-  engine: { name: 'yousync-dsp'; version: string };
-};
 
 export type AnalysisStage = 'aligning' | 'scoring';
 
