@@ -213,6 +213,28 @@ describe('sign-in with Google (against a local OpenID Connect server)', () => {
       expect((await t.fetch('/auth/refresh', json({ refresh_token: other.refreshToken }))).status).toBe(200);
     });
 
+    it('concurrent presentations of one refresh token: at most one new pair, and the whole family revoked (20 rounds of 5)', async () => {
+      // The app runs with AUTH_RATE_LIMIT_PER_MINUTE=10000 (startTestApp), so these ~200 calls are not limited.
+      const refresh = (token: string) => t.fetch('/auth/refresh', json({ refresh_token: token }));
+      const failures: string[] = [];
+      for (let round = 0; round < 20; round++) {
+        const session = await signIn(t, `race-${round}@example.com`);
+        const responses = await Promise.all(Array.from({ length: 5 }, () => refresh(session.refreshToken)));
+        const statuses = responses.map((response) => response.status);
+        const issued = await Promise.all(
+          responses.filter((response) => response.status === 200).map(async (response) => (await response.json()).refresh_token as string),
+        );
+        expect(statuses.every((status) => status === 200 || status === 401), `round ${round}: ${statuses}`).toBe(true);
+        if (issued.length > 1) failures.push(`round ${round}: ${issued.length} refreshes succeeded`);
+        // The new tokens first: presenting the original again would itself revoke the family and hide the defect.
+        for (const token of [...issued, session.refreshToken]) {
+          const status = (await refresh(token)).status;
+          if (status !== 401) failures.push(`round ${round}: a ${token === session.refreshToken ? 'reused' : 'new'} token answered ${status}`);
+        }
+      }
+      expect(failures).toEqual([]);
+    });
+
     it('logout revokes the session', async () => {
       const session = await signIn(t, 'logout@example.com');
       expect((await t.fetch('/auth/logout', json({ refresh_token: session.refreshToken }))).status).toBe(204);
