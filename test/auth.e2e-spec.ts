@@ -235,6 +235,22 @@ describe('sign-in with Google (against a local OpenID Connect server)', () => {
       expect(failures).toEqual([]);
     });
 
+    it('a reuse racing with the rotation of the newer token still revokes what that rotation issues (20 rounds)', async () => {
+      const refresh = (token: string) => t.fetch('/auth/refresh', json({ refresh_token: token }));
+      const failures: string[] = [];
+      for (let round = 0; round < 20; round++) {
+        const session = await signIn(t, `race-chain-${round}@example.com`);
+        const next = (await (await refresh(session.refreshToken)).json()).refresh_token as string;
+        const [reuse, rotation] = await Promise.all([refresh(session.refreshToken), refresh(next)]);
+        expect(reuse.status).toBe(401);
+        if (rotation.status === 200) {
+          const status = (await refresh((await rotation.json()).refresh_token)).status;
+          if (status !== 401) failures.push(`round ${round}: the token issued during the reuse answered ${status}`);
+        }
+      }
+      expect(failures).toEqual([]);
+    });
+
     it('logout revokes the session', async () => {
       const session = await signIn(t, 'logout@example.com');
       expect((await t.fetch('/auth/logout', json({ refresh_token: session.refreshToken }))).status).toBe(204);
