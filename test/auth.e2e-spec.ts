@@ -1,4 +1,4 @@
-import { JwtService } from '@nestjs/jwt';
+import { JwtService, type JwtSignOptions } from '@nestjs/jwt';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserEntity } from '../src/users/user.entity.js';
@@ -188,6 +188,35 @@ describe('sign-in with Google (against a local OpenID Connect server)', () => {
       expect(response.status).toBe(401);
       expect((await response.json()).code).toBe('TOKEN_EXPIRED');
       expect(response.headers.get('www-authenticate')).toBe('Bearer');
+    });
+
+    describe('refuses an access token signed with the right secret but not as this service issues them', () => {
+      const accessToken = async (claims: Record<string, unknown>, options: JwtSignOptions) => {
+        const { user } = await signIn(t, 'claims@example.com');
+        return t.get(JwtService).sign({ sub: user.id, email: user.email, role: 'user', ...claims }, { audience: 'yousync-api', ...options });
+      };
+      const me = async (token: string) => (await t.fetch('/auth/me', { headers: { authorization: `Bearer ${token}` } })).status;
+
+      it('(the control: the same claims with exp and iat are accepted)', async () => {
+        expect(await me(await accessToken({}, { expiresIn: 60 }))).toBe(200);
+      });
+
+      it.each<[string, Record<string, unknown>, JwtSignOptions]>([
+        ['no exp', {}, {}],
+        ['no iat', {}, { expiresIn: 60, noTimestamp: true }],
+        ['an exp years away, issued longer ago than the 15-minute lifetime', { iat: Math.floor(Date.now() / 1000) - 960 }, { expiresIn: '10y' }],
+        ['a sub that is not a user id', { sub: 42 }, { expiresIn: 60 }],
+        ['a role this service does not have', { role: 'root' }, { expiresIn: 60 }],
+      ])('%s: 401', async (_name, claims, options) => {
+        expect(await me(await accessToken(claims, options))).toBe(401);
+      });
+    });
+
+    it('rejects a stream token without exp on an SSE route', async () => {
+      const admin = await signIn(t, 'admin@yousync.test');
+      const job = await (await t.fetch('/jobs/diagnostic', json({ steps: 1 }, { headers: admin.headers }))).json();
+      const forever = t.get(JwtService).sign({ sub: admin.user.id, email: admin.user.email, role: 'admin' }, { audience: 'yousync-sse' });
+      expect((await t.fetch(`/jobs/${job.id}/events?stream_token=${forever}`)).status).toBe(401);
     });
 
     it('rejects a token signed with another secret', async () => {

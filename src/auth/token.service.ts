@@ -4,7 +4,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, IsNull, type EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
-import { UserEntity } from '../users/user.entity.js';
+import { isUUID } from 'class-validator';
+import { USER_ROLES, UserEntity, type UserRole } from '../users/user.entity.js';
 import { AuthenticationError } from './auth-errors.js';
 import type { AuthenticatedUser } from './current-user.decorator.js';
 import { RefreshTokenEntity } from './refresh-token.entity.js';
@@ -99,7 +100,7 @@ export class TokenService {
   }
 
   verifyAccess(token: string): AuthenticatedUser {
-    return this.verify(token, ACCESS_AUDIENCE);
+    return this.verify(token, ACCESS_AUDIENCE, this.config.auth.accessTtlSeconds);
   }
 
   /** A token only SSE routes accept in their query string (EventSource cannot send headers). */
@@ -110,7 +111,7 @@ export class TokenService {
   }
 
   verifyStreamToken(token: string): AuthenticatedUser {
-    return this.verify(token, STREAM_AUDIENCE);
+    return this.verify(token, STREAM_AUDIENCE, this.config.auth.streamTokenTtlSeconds);
   }
 
   private async insertRefreshToken(manager: EntityManager, userId: string, familyId: string): Promise<string> {
@@ -133,10 +134,15 @@ export class TokenService {
     return this.jwt.sign(claims, { audience: ACCESS_AUDIENCE, expiresIn: this.config.auth.accessTtlSeconds });
   }
 
-  private verify(token: string, audience: string): AuthenticatedUser {
+  /**
+   * jsonwebtoken checks `exp` only when present, so a token without one would never expire: `exp` and `iat` are
+   * required here, and `maxAge` (the lifetime this service issues) bounds a token's age whatever its `exp` says.
+   * The claims this service signs are checked for their types, so a token that verifies is one it could have issued.
+   */
+  private verify(token: string, audience: string, lifetimeSeconds: number): AuthenticatedUser {
+    let claims: Partial<Record<keyof AccessClaims | 'exp' | 'iat', unknown>>;
     try {
-      const claims = this.jwt.verify<AccessClaims>(token, { audience });
-      return { id: claims.sub, email: claims.email, role: claims.role };
+      claims = this.jwt.verify(token, { audience, maxAge: lifetimeSeconds });
     } catch (error) {
       const expired = (error as Error).name === 'TokenExpiredError';
       throw new AuthenticationError(
@@ -144,5 +150,17 @@ export class TokenService {
         expired ? 'Access token has expired' : 'Access token is not valid',
       );
     }
+    const { sub, email, role, exp, iat } = claims;
+    if (
+      typeof exp !== 'number' ||
+      typeof iat !== 'number' ||
+      typeof sub !== 'string' ||
+      !isUUID(sub) ||
+      typeof email !== 'string' ||
+      !USER_ROLES.includes(role as UserRole)
+    ) {
+      throw new AuthenticationError('TOKEN_INVALID', 'Access token is not valid');
+    }
+    return { id: sub, email, role: role as UserRole };
   }
 }
