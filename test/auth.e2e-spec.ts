@@ -1,6 +1,9 @@
+import { DiscoveryService, Reflector } from '@nestjs/core';
 import { JwtService, type JwtSignOptions } from '@nestjs/jwt';
+import { DECORATORS } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STREAM_TOKEN_ALLOWED } from '../src/auth/auth.decorators.js';
 import { UserEntity } from '../src/users/user.entity.js';
 import { CookieJar } from './support/cookie-jar.js';
 import { CLIENT_ID, startOidcServer, type OidcTestServer } from './support/oidc-server.js';
@@ -299,6 +302,24 @@ describe('sign-in with Google (against a local OpenID Connect server)', () => {
       expect(admin.user.role).toBe('admin');
       expect((await t.fetch('/jobs/diagnostic', json({ steps: 1 }, { headers: admin.headers }))).status).toBe(201);
     });
+  });
+
+  it('accepts ?stream_token only on routes that produce text/event-stream, as the README promises', () => {
+    const reflector = t.get(Reflector);
+    const allowed: string[] = [];
+    for (const { metatype } of t.get(DiscoveryService).getControllers()) {
+      const controller = metatype as (new (...args: never[]) => object) | null;
+      if (!controller) continue;
+      for (const name of Object.getOwnPropertyNames(controller.prototype)) {
+        const handler = (controller.prototype as Record<string, unknown>)[name];
+        if (name === 'constructor' || typeof handler !== 'function') continue;
+        if (!reflector.getAllAndOverride<boolean>(STREAM_TOKEN_ALLOWED, [handler, controller])) continue;
+        allowed.push(`${controller.name}.${name}`);
+        const produces = reflector.getAllAndOverride<string[]>(DECORATORS.API_PRODUCES, [handler, controller]);
+        expect.soft(produces, `${controller.name}.${name}`).toEqual(['text/event-stream']);
+      }
+    }
+    expect(allowed).toContain('AnalysisController.progress');
   });
 
   it('Swagger shows bearer security on exactly the routes that require a token', async () => {
