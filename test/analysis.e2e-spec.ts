@@ -75,6 +75,8 @@ describe('dubbing analysis with the built-in analyzer', () => {
     expect(svg.match(/<path d="M/g)?.length).toBe(2); // the actor's contour and the user's
     expect(svg).toContain(token.words[0]!.word);
     expect((await t.fetch(`/tokens/analysis-result/${job_id}/plot.svg`, { headers: other.headers })).status).toBe(404);
+    // Not an SSE route: a stream token is not accepted in the query string.
+    expect((await t.fetch(`/tokens/analysis-result/${job_id}/plot.svg?stream_token=${await streamToken(dubber)}`)).status).toBe(401);
   });
 
   it('fails a silent recording with NO_SPEECH and a clear message', async () => {

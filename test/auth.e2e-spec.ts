@@ -1,6 +1,9 @@
-import { JwtService } from '@nestjs/jwt';
+import { DiscoveryService, Reflector } from '@nestjs/core';
+import { JwtService, type JwtSignOptions } from '@nestjs/jwt';
+import { DECORATORS } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STREAM_TOKEN_ALLOWED } from '../src/auth/auth.decorators.js';
 import { UserEntity } from '../src/users/user.entity.js';
 import { CookieJar } from './support/cookie-jar.js';
 import { CLIENT_ID, startOidcServer, type OidcTestServer } from './support/oidc-server.js';
@@ -190,6 +193,35 @@ describe('sign-in with Google (against a local OpenID Connect server)', () => {
       expect(response.headers.get('www-authenticate')).toBe('Bearer');
     });
 
+    describe('refuses an access token signed with the right secret but not as this service issues them', () => {
+      const accessToken = async (claims: Record<string, unknown>, options: JwtSignOptions) => {
+        const { user } = await signIn(t, 'claims@example.com');
+        return t.get(JwtService).sign({ sub: user.id, email: user.email, role: 'user', ...claims }, { audience: 'yousync-api', ...options });
+      };
+      const me = async (token: string) => (await t.fetch('/auth/me', { headers: { authorization: `Bearer ${token}` } })).status;
+
+      it('(the control: the same claims with exp and iat are accepted)', async () => {
+        expect(await me(await accessToken({}, { expiresIn: 60 }))).toBe(200);
+      });
+
+      it.each<[string, Record<string, unknown>, JwtSignOptions]>([
+        ['no exp', {}, {}],
+        ['no iat', {}, { expiresIn: 60, noTimestamp: true }],
+        ['an exp years away, issued longer ago than the 15-minute lifetime', { iat: Math.floor(Date.now() / 1000) - 960 }, { expiresIn: '10y' }],
+        ['a sub that is not a user id', { sub: 42 }, { expiresIn: 60 }],
+        ['a role this service does not have', { role: 'root' }, { expiresIn: 60 }],
+      ])('%s: 401', async (_name, claims, options) => {
+        expect(await me(await accessToken(claims, options))).toBe(401);
+      });
+    });
+
+    it('rejects a stream token without exp on an SSE route', async () => {
+      const admin = await signIn(t, 'admin@yousync.test');
+      const job = await (await t.fetch('/jobs/diagnostic', json({ steps: 1 }, { headers: admin.headers }))).json();
+      const forever = t.get(JwtService).sign({ sub: admin.user.id, email: admin.user.email, role: 'admin' }, { audience: 'yousync-sse' });
+      expect((await t.fetch(`/jobs/${job.id}/events?stream_token=${forever}`)).status).toBe(401);
+    });
+
     it('rejects a token signed with another secret', async () => {
       const forged = new JwtService({ secret: 'x'.repeat(40) }).sign(
         { sub: '00000000-0000-4000-8000-000000000000', email: 'a@b.c', role: 'admin' },
@@ -213,6 +245,44 @@ describe('sign-in with Google (against a local OpenID Connect server)', () => {
       expect((await t.fetch('/auth/refresh', json({ refresh_token: other.refreshToken }))).status).toBe(200);
     });
 
+    it('concurrent presentations of one refresh token: at most one new pair, and the whole family revoked (20 rounds of 5)', async () => {
+      // The app runs with AUTH_RATE_LIMIT_PER_MINUTE=10000 (startTestApp), so these ~200 calls are not limited.
+      const refresh = (token: string) => t.fetch('/auth/refresh', json({ refresh_token: token }));
+      const failures: string[] = [];
+      for (let round = 0; round < 20; round++) {
+        const session = await signIn(t, `race-${round}@example.com`);
+        const responses = await Promise.all(Array.from({ length: 5 }, () => refresh(session.refreshToken)));
+        const statuses = responses.map((response) => response.status);
+        const issued = await Promise.all(
+          responses.filter((response) => response.status === 200).map(async (response) => (await response.json()).refresh_token as string),
+        );
+        expect(statuses.every((status) => status === 200 || status === 401), `round ${round}: ${statuses}`).toBe(true);
+        if (issued.length > 1) failures.push(`round ${round}: ${issued.length} refreshes succeeded`);
+        // The new tokens first: presenting the original again would itself revoke the family and hide the defect.
+        for (const token of [...issued, session.refreshToken]) {
+          const status = (await refresh(token)).status;
+          if (status !== 401) failures.push(`round ${round}: a ${token === session.refreshToken ? 'reused' : 'new'} token answered ${status}`);
+        }
+      }
+      expect(failures).toEqual([]);
+    });
+
+    it('a reuse racing with the rotation of the newer token still revokes what that rotation issues (20 rounds)', async () => {
+      const refresh = (token: string) => t.fetch('/auth/refresh', json({ refresh_token: token }));
+      const failures: string[] = [];
+      for (let round = 0; round < 20; round++) {
+        const session = await signIn(t, `race-chain-${round}@example.com`);
+        const next = (await (await refresh(session.refreshToken)).json()).refresh_token as string;
+        const [reuse, rotation] = await Promise.all([refresh(session.refreshToken), refresh(next)]);
+        expect(reuse.status).toBe(401);
+        if (rotation.status === 200) {
+          const status = (await refresh((await rotation.json()).refresh_token)).status;
+          if (status !== 401) failures.push(`round ${round}: the token issued during the reuse answered ${status}`);
+        }
+      }
+      expect(failures).toEqual([]);
+    });
+
     it('logout revokes the session', async () => {
       const session = await signIn(t, 'logout@example.com');
       expect((await t.fetch('/auth/logout', json({ refresh_token: session.refreshToken }))).status).toBe(204);
@@ -232,6 +302,24 @@ describe('sign-in with Google (against a local OpenID Connect server)', () => {
       expect(admin.user.role).toBe('admin');
       expect((await t.fetch('/jobs/diagnostic', json({ steps: 1 }, { headers: admin.headers }))).status).toBe(201);
     });
+  });
+
+  it('accepts ?stream_token only on routes that produce text/event-stream, as the README promises', () => {
+    const reflector = t.get(Reflector);
+    const allowed: string[] = [];
+    for (const { metatype } of t.get(DiscoveryService).getControllers()) {
+      const controller = metatype as (new (...args: never[]) => object) | null;
+      if (!controller) continue;
+      for (const name of Object.getOwnPropertyNames(controller.prototype)) {
+        const handler = (controller.prototype as Record<string, unknown>)[name];
+        if (name === 'constructor' || typeof handler !== 'function') continue;
+        if (!reflector.getAllAndOverride<boolean>(STREAM_TOKEN_ALLOWED, [handler, controller])) continue;
+        allowed.push(`${controller.name}.${name}`);
+        const produces = reflector.getAllAndOverride<string[]>(DECORATORS.API_PRODUCES, [handler, controller]);
+        expect.soft(produces, `${controller.name}.${name}`).toEqual(['text/event-stream']);
+      }
+    }
+    expect(allowed).toContain('AnalysisController.progress');
   });
 
   it('Swagger shows bearer security on exactly the routes that require a token', async () => {

@@ -102,12 +102,17 @@ export class AnalysisController {
     });
   }
 
+  // Not an SSE route, so no ?stream_token: a browser fetches it with the bearer header (then a blob: URL or
+  // inline SVG); a token in an <img> URL would end up in history, logs and Referer headers.
   @Get('analysis-result/:jobId/plot.svg')
-  @StreamTokenAllowed()
   @Header('Content-Type', 'image/svg+xml; charset=utf-8')
   @Header('Cache-Control', 'private, max-age=300')
-  @ApiOperation({ summary: "Your and the actor's pitch contours on one time axis, with the word boundaries (SVG)" })
+  @ApiOperation({
+    summary: "Your and the actor's pitch contours on one time axis, with the word boundaries (SVG)",
+    description: 'Needs the Authorization header (not `?stream_token`): fetch it and show it inline or as a blob: URL.',
+  })
   @ApiProduces('image/svg+xml')
+  @ApiOkResponse({ description: 'An SVG image', content: { 'image/svg+xml': { schema: { type: 'string' } } } })
   @ApiNotFoundResponse({ description: 'Unknown, not yours, or not completed yet' })
   async plot(@CurrentUser() user: AuthenticatedUser, @Param('jobId') jobId: string): Promise<string> {
     const result = await this.analysis.result(user.id, jobId);

@@ -1,5 +1,5 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiQuery, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiQuery, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { UserRole } from '../users/user.entity.js';
 
 export const ROLES = 'roles';
@@ -19,11 +19,13 @@ export const Roles = (...roles: UserRole[]) =>
 
 /**
  * An SSE route: besides the Authorization header it accepts `?stream_token=` (from POST /auth/stream-token),
- * because a browser's EventSource cannot send headers.
+ * because a browser's EventSource cannot send headers. Only for routes that answer `text/event-stream` and say
+ * so with @ApiProduces (an e2e test holds every use to that), so a stream token opens nothing but a stream.
  */
 export const StreamTokenAllowed = () =>
   applyDecorators(
     SetMetadata(STREAM_TOKEN_ALLOWED, true),
+    ApiOkResponse({ description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }),
     ApiQuery({
       name: 'stream_token',
       required: false,

@@ -34,7 +34,7 @@ export class AuthService {
   }
 
   async refresh(refreshToken: string): Promise<TokenResponseDto> {
-    return this.respond(await this.tokens.rotate(refreshToken, (id) => this.users.findById(id)));
+    return this.respond(await this.tokens.rotate(refreshToken));
   }
 
   logout(refreshToken: string): Promise<void> {
