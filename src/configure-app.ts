@@ -12,10 +12,7 @@ import type { AppConfig } from './config/app-config.js';
 import { assignRequestId } from './logging.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { SERVICE_NAME, SERVICE_VERSION } from './service-info.js';
-
-export interface RawBodyRequest extends Request {
-  rawBody?: Buffer;
-}
+import type { RawBodyRequest } from './webhooks/raw-body.js';
 
 // Bodies these routes stream themselves (presigned uploads); a JSON parser must not consume them.
 const STREAMED_BODIES = /^\/storage\//;

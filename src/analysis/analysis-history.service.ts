@@ -4,8 +4,6 @@ import { DataSource, In } from 'typeorm';
 import { tokenNotFound } from '../catalog/catalog-errors.js';
 import { toTokenSummaryDto } from '../catalog/catalog.mapper.js';
 import { TokenEntity } from '../catalog/token.entity.js';
-import { JobEventEntity } from '../jobs/job-event.entity.js';
-import { JobEntity } from '../jobs/job.entity.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { ObjectStorage } from '../storage/object-storage.js';
 import { AnalysisResultEntity } from './analysis-result.entity.js';
@@ -97,11 +95,8 @@ export class AnalysisHistoryService {
     for (const analysis of analyses) await this.jobs.cancel(analysis.jobId, userId).catch(() => undefined);
     const jobIds = analyses.map((analysis) => analysis.jobId);
     if (jobIds.length > 0) {
-      await this.dataSource.transaction(async (manager) => {
-        // The analysis rows go with their jobs (ON DELETE CASCADE).
-        await manager.delete(JobEntity, { id: In(jobIds), ownerId: userId });
-        await manager.delete(JobEventEntity, { jobId: In(jobIds) });
-      });
+      // The analysis rows go with their jobs (ON DELETE CASCADE).
+      await this.dataSource.transaction((manager) => this.jobs.deleteOwned(manager, userId, jobIds));
     }
     await Promise.all(analyses.map((analysis) => this.storage.delete(analysis.recordingKey).catch(() => undefined)));
     return { token_id: tokenId, deleted: analyses.length };

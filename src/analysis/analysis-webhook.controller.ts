@@ -2,7 +2,8 @@ import { Controller, HttpCode, Post, Query, Req } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Public } from '../common/public.decorator.js';
-import type { RawBodyRequest } from '../configure-app.js';
+import { JobCallbacks } from '../webhooks/job-callbacks.service.js';
+import type { RawBodyRequest } from '../webhooks/raw-body.js';
 import { AnalysisService } from './analysis.service.js';
 import { AnalysisWebhookDto } from './dto/analysis.dto.js';
 
@@ -10,7 +11,10 @@ import { AnalysisWebhookDto } from './dto/analysis.dto.js';
 @Public()
 @Controller('tokens/webhook')
 export class AnalysisWebhookController {
-  constructor(private readonly analysis: AnalysisService) {}
+  constructor(
+    private readonly analysis: AnalysisService,
+    private readonly callbacks: JobCallbacks,
+  ) {}
 
   @Post('analysis-complete')
   @HttpCode(200)
@@ -33,6 +37,6 @@ export class AnalysisWebhookController {
   @ApiUnauthorizedResponse({ description: 'Missing, wrong or stale signature' })
   @ApiBadRequestResponse()
   receive(@Query() query: Record<string, unknown>, @Req() req: Request) {
-    return this.analysis.receiveWebhook(query, (req as RawBodyRequest).rawBody, req.headers);
+    return this.callbacks.receive(this.analysis.webhook, { query, rawBody: (req as RawBodyRequest).rawBody, headers: req.headers });
   }
 }

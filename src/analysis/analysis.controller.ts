@@ -15,9 +15,8 @@ import type { Request, Response } from 'express';
 import { Auth, StreamTokenAllowed } from '../auth/auth.decorators.js';
 import { CurrentUser, type AuthenticatedUser } from '../auth/current-user.decorator.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
-import { SseService } from '../events/sse.service.js';
-import { isFinished, jobReplay, type JobProjection } from '../jobs/job-stream.js';
-import { JobsService } from '../jobs/jobs.service.js';
+import { JobStreams, type JobProjection } from '../jobs/job-stream.js';
+import { analysisNotCompleted } from './analysis-errors.js';
 import { analysisStatusOf } from './analysis.mapper.js';
 import { AnalysisService } from './analysis.service.js';
 import { AnalysisResultDto, UploadAcceptedDto } from './dto/analysis.dto.js';
@@ -44,8 +43,7 @@ const progressFrame: JobProjection = ({ data: job }) => {
 export class AnalysisController {
   constructor(
     private readonly analysis: AnalysisService,
-    private readonly jobs: JobsService,
-    private readonly sse: SseService,
+    private readonly streams: JobStreams,
   ) {}
 
   @Post(':tokenId/upload-audio')
@@ -94,12 +92,7 @@ export class AnalysisController {
     @Res() res: Response,
   ): Promise<void> {
     await this.analysis.ownedJob(user.id, jobId);
-    await this.sse.stream(req, res, {
-      topic: `job:${jobId}`,
-      project: progressFrame,
-      replay: jobReplay(this.jobs, jobId),
-      endAfter: isFinished,
-    });
+    await this.streams.stream(req, res, jobId, progressFrame);
   }
 
   // Not an SSE route, so no ?stream_token: a browser fetches it with the bearer header (then a blob: URL or
@@ -116,7 +109,7 @@ export class AnalysisController {
   @ApiNotFoundResponse({ description: 'Unknown, not yours, or not completed yet' })
   async plot(@CurrentUser() user: AuthenticatedUser, @Param('jobId') jobId: string): Promise<string> {
     const result = await this.analysis.result(user.id, jobId);
-    if (result.status !== 'completed' || !result.result) throw this.analysis.notCompleted(jobId);
+    if (result.status !== 'completed' || !result.result) throw analysisNotCompleted(jobId);
     return renderPitchPlot(result.result, `Token ${result.token_id}: your recording against the original`);
   }
 }

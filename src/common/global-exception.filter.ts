@@ -19,6 +19,20 @@ export interface ErrorBody {
   requestId?: string;
 }
 
+// Network errors of the driver, and SQLSTATE classes 08 (connection exception), 57P (shutdown) and 53300.
+const UNAVAILABLE_CODES = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE|08...|57P0[123]|53300)$/;
+const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|connection error|not queryable/i;
+
+/** Whether an error means PostgreSQL could not be reached (503: the request may succeed later), not a bug. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let current = error as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown } | undefined, depth = 0; current && depth < 4; depth++) {
+    if (typeof current.code === 'string' && UNAVAILABLE_CODES.test(current.code)) return true;
+    if (typeof current.message === 'string' && UNAVAILABLE_MESSAGES.test(current.message)) return true;
+    current = (current.driverError ?? current.cause) as typeof current;
+  }
+  return false;
+}
+
 const reasonPhrase = (status: number) =>
   (HttpStatus[status] ?? 'Error')
     .toLowerCase()
@@ -89,6 +103,13 @@ export class GlobalExceptionFilter implements ExceptionFilter {
             ? 'Request body too large'
             : ((exception as Error).message ?? reasonPhrase(expressStatus));
       return { status: expressStatus, body: this.body(expressStatus, message), headers: {} };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      return {
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        body: this.body(HttpStatus.SERVICE_UNAVAILABLE, 'The database is unavailable; try again shortly', 'DATABASE_UNAVAILABLE'),
+        headers: { 'Retry-After': '5' },
+      };
     }
     return {
       status: HttpStatus.INTERNAL_SERVER_ERROR,

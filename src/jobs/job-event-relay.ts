@@ -11,9 +11,12 @@ declare module '../events/event-bus.js' {
   }
 }
 
+/** The bus topic of one job's events: what its SSE streams and its runner follow. */
+export const jobTopic = (jobId: string) => `job:${jobId}`;
+
 /** The bus topics a job's events are published on. */
 export const jobTopics = (event: Pick<JobEventEntity, 'jobId' | 'jobType' | 'ownerId'>) => [
-  `job:${event.jobId}`,
+  jobTopic(event.jobId),
   `job-type:${event.jobType}`,
   ...(event.ownerId ? [`owner:${event.ownerId}`] : []),
 ];

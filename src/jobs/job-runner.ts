@@ -9,6 +9,7 @@ import { AppConfig } from '../config/app-config.js';
 import { EngineError } from '../engines/engine-error.js';
 import { EventBus } from '../events/event-bus.js';
 import { AWAIT_CALLBACK, JobFailure, type JobContext } from './job-definition.js';
+import { jobTopic } from './job-event-relay.js';
 import { JobQueue, type JobPayloadEnvelope, type RegisteredHandler } from './job-queue.js';
 import { JobsService } from './jobs.service.js';
 import type { JobError } from './job.entity.js';
@@ -90,7 +91,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
 
     const abort = new AbortController();
     this.running.set(jobId, abort);
-    const unsubscribe = this.bus.subscribe<'job.updated'>(`job:${jobId}`, ({ data }) => {
+    const unsubscribe = this.bus.subscribe<'job.updated'>(jobTopic(jobId), ({ data }) => {
       if (data.status === 'canceled') abort.abort(new Canceled('canceled'));
     });
     const heartbeat = setInterval(

@@ -1,9 +1,12 @@
+import { Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { PublishedEvent, type SseProjection } from '../events/event-bus.js';
+import { SseService } from '../events/sse.service.js';
 import type { JobEventEntity } from './job-event.entity.js';
-import { jobTopics } from './job-event-relay.js';
+import { jobTopic, jobTopics } from './job-event-relay.js';
 import type { JobSnapshot } from './job-snapshot.js';
 import { TERMINAL_STATUSES } from './job.entity.js';
-import type { JobsService } from './jobs.service.js';
+import { JobsService } from './jobs.service.js';
 
 export const isFinished = (event: PublishedEvent<'job.updated'>) => TERMINAL_STATUSES.includes(event.data.status);
 
@@ -25,3 +28,17 @@ export function jobReplay(jobs: JobsService, jobId: string) {
 }
 
 export type JobProjection = SseProjection<'job.updated'>;
+
+/** A job's progress over SSE, shaped by the feature's projection: replay, live events, end when it finishes. */
+@Injectable()
+export class JobStreams {
+  constructor(
+    private readonly jobs: JobsService,
+    private readonly sse: SseService,
+  ) {}
+
+  /** Call after the feature checked the caller may see the job. */
+  stream(req: Request, res: Response, jobId: string, project: JobProjection): Promise<void> {
+    return this.sse.stream(req, res, { topic: jobTopic(jobId), project, replay: jobReplay(this.jobs, jobId), endAfter: isFinished });
+  }
+}

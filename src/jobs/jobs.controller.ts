@@ -15,12 +15,11 @@ import type { Request, Response } from 'express';
 import { Auth, Roles, StreamTokenAllowed } from '../auth/auth.decorators.js';
 import { CurrentUser, type AuthenticatedUser } from '../auth/current-user.decorator.js';
 import { AppConfig } from '../config/app-config.js';
-import { SseService } from '../events/sse.service.js';
 import { DIAGNOSTIC_JOB, type DiagnosticJobPayload } from './diagnostic.job.js';
 import { CreateDiagnosticJobDto } from './dto/create-diagnostic-job.dto.js';
 import { JobDto } from './dto/job.dto.js';
 import { toJobSnapshot } from './job-snapshot.js';
-import { isFinished, jobReplay, type JobProjection } from './job-stream.js';
+import { JobStreams, type JobProjection } from './job-stream.js';
 import { ANY_OWNER, JobsService } from './jobs.service.js';
 
 /** Admins see every job; anyone else only their own. */
@@ -34,7 +33,7 @@ const jobFrame: JobProjection = (event) => ({ event: 'job', data: JobDto.from(ev
 export class JobsController {
   constructor(
     private readonly jobs: JobsService,
-    private readonly sse: SseService,
+    private readonly streams: JobStreams,
     private readonly config: AppConfig,
   ) {}
 
@@ -58,12 +57,7 @@ export class JobsController {
     @Res() res: Response,
   ): Promise<void> {
     await this.jobs.findOwned(id, viewer(user));
-    await this.sse.stream(req, res, {
-      topic: `job:${id}`,
-      project: jobFrame,
-      replay: jobReplay(this.jobs, id),
-      endAfter: isFinished,
-    });
+    await this.streams.stream(req, res, id, jobFrame);
   }
 
   @Post(':id/cancel')

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { DiagnosticJob } from './diagnostic.job.js';
 import { JobEventRelay } from './job-event-relay.js';
+import { JobStreams } from './job-stream.js';
 import { JobQueue } from './job-queue.js';
 import { JobRunner } from './job-runner.js';
 import { JobsController } from './jobs.controller.js';
@@ -11,7 +12,7 @@ import { JobsService } from './jobs.service.js';
 @Module({
   imports: [DiscoveryModule],
   controllers: [JobsController],
-  providers: [JobQueue, JobsService, JobRunner, JobEventRelay, DiagnosticJob],
-  exports: [JobsService, JobQueue, JobRunner],
+  providers: [JobQueue, JobsService, JobRunner, JobEventRelay, JobStreams, DiagnosticJob],
+  exports: [JobsService, JobQueue, JobRunner, JobStreams],
 })
 export class JobsModule {}

@@ -8,6 +8,8 @@ import { JobQueue } from './job-queue.js';
 import { toJobSnapshot } from './job-snapshot.js';
 import { JobEntity, type JobError, type JobStatus } from './job.entity.js';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export const JOB_EVENTS_CHANNEL = 'yousync_job_events';
 
 /** For findOwned/cancel: the caller may see any owner's job (an admin). */
@@ -77,6 +79,33 @@ export class JobsService {
       throw new NotFoundError('Job', 'JOB_NOT_FOUND');
     }
     return job;
+  }
+
+  /**
+   * A feature's job as its routes show it: a job of `type` that `viewer` owns (or any, for ANY_OWNER);
+   * anything else, an id that is not a job id included, is `notFound()`. A failing database stays an error
+   * (503), never a 404.
+   */
+  async findOwnedOfType(
+    id: string,
+    viewer: string | typeof ANY_OWNER,
+    type: string,
+    notFound: () => DomainError,
+  ): Promise<JobEntity> {
+    if (!UUID.test(id)) throw notFound();
+    const job = await this.findById(id);
+    if (!job || job.type !== type || (viewer !== ANY_OWNER && job.ownerId !== viewer)) throw notFound();
+    return job;
+  }
+
+  /** Deletes jobs of `ownerId` (those among `ids`) with their events, in the caller's transaction. */
+  async deleteOwned(manager: EntityManager, ownerId: string, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const owned = await manager.find(JobEntity, { select: { id: true }, where: { id: In(ids), ownerId } });
+    const ownedIds = owned.map((job) => job.id);
+    if (ownedIds.length === 0) return;
+    await manager.delete(JobEntity, { id: In(ownedIds) });
+    await manager.delete(JobEventEntity, { jobId: In(ownedIds) });
   }
 
   /** Job events after `afterId` (all of them when undefined), oldest first. */
