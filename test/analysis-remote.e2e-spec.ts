@@ -57,7 +57,8 @@ describe('dubbing analysis on the remote analysis server (seeds protocol, signed
     const before = analysisServer.requests.length;
     const { job_id } = await (await t.fetch(`/tokens/${token.id}/upload-audio`, { method: 'POST', body: multipart('file', 'take.wav', token.clip), headers: dubber.headers })).json();
     await eventually(async () => (analysisServer.requests.length > before ? true : undefined));
-    await eventually(async () => ((await job(job_id)).progress >= 50 ? true : undefined));
+    // Handed over and waiting: nothing but the webhook changes the job from here (no race with the runner).
+    await eventually(async () => ((await job(job_id)).message === 'Waiting for the engine to report back' ? true : undefined));
     return { jobId: job_id as string, request: analysisServer.requests.at(-1)! };
   }
 

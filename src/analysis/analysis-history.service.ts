@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
-import { tokenNotFound } from '../catalog/catalog-errors.js';
-import { toTokenSummaryDto } from '../catalog/catalog.mapper.js';
-import { TokenEntity } from '../catalog/token.entity.js';
+import { DataSource } from 'typeorm';
+import { TokensService } from '../catalog/tokens.service.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { ObjectStorage } from '../storage/object-storage.js';
 import { AnalysisResultEntity } from './analysis-result.entity.js';
@@ -22,6 +20,7 @@ export class AnalysisHistoryService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly jobs: JobsService,
+    private readonly tokens: TokensService,
     private readonly storage: ObjectStorage,
   ) {}
 
@@ -44,13 +43,9 @@ export class AnalysisHistoryService {
     const byToken = new Map<number, AnalysisResultEntity[]>();
     for (const analysis of completed) byToken.set(analysis.tokenId, [...(byToken.get(analysis.tokenId) ?? []), analysis]);
     if (byToken.size === 0) return [];
-    const tokens = await this.dataSource.getRepository(TokenEntity).find({
-      where: { id: In([...byToken.keys()]) },
-      relations: { actor: true, url: true },
-    });
-    const tokenById = new Map(tokens.map((token) => [token.id, token]));
+    const tokens = await this.tokens.summaries([...byToken.keys()]);
     return [...byToken].map(([tokenId, analyses]) => ({
-      token: toTokenSummaryDto(tokenById.get(tokenId)!),
+      token: tokens.get(tokenId)!,
       attempts: analyses.length,
       best_overall: best(analyses.map((analysis) => analysis.overall)),
       latest: toAnalysisSummaryDto(analyses[0]!),
@@ -58,7 +53,7 @@ export class AnalysisHistoryService {
   }
 
   async tokenStatus(userId: string, tokenId: number): Promise<TokenAnalysisStatusDto> {
-    if (!(await this.dataSource.getRepository(TokenEntity).existsBy({ id: tokenId }))) throw tokenNotFound(tokenId);
+    await this.tokens.assertExists(tokenId);
     const analyses = (await this.analyses(userId, tokenId).getMany()).map(toAnalysisSummaryDto);
     return {
       token_id: tokenId,
@@ -90,7 +85,7 @@ export class AnalysisHistoryService {
    * stored recordings, so the token can be dubbed afresh.
    */
   async deleteResults(userId: string, tokenId: number): Promise<DeletedResultsDto> {
-    if (!(await this.dataSource.getRepository(TokenEntity).existsBy({ id: tokenId }))) throw tokenNotFound(tokenId);
+    await this.tokens.assertExists(tokenId);
     const analyses = await this.dataSource.getRepository(AnalysisResultEntity).findBy({ userId, tokenId });
     for (const analysis of analyses) await this.jobs.cancel(analysis.jobId, userId).catch(() => undefined);
     const jobIds = analyses.map((analysis) => analysis.jobId);

@@ -1,4 +1,4 @@
-import type { JobStatus } from '../jobs/job.entity.js';
+import type { JobStatus } from '../jobs/job-status.js';
 import type { AnalysisResultEntity } from './analysis-result.entity.js';
 import type { AnalysisStatus, AnalysisSummaryDto } from './dto/analysis.dto.js';
 

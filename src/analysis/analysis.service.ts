@@ -3,8 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request } from 'express';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { tokenNotFound } from '../catalog/catalog-errors.js';
-import { TokenEntity } from '../catalog/token.entity.js';
+import { TokensService } from '../catalog/tokens.service.js';
 import { AppConfig } from '../config/app-config.js';
 import type { JobSnapshot } from '../jobs/job-snapshot.js';
 import { toJobSnapshot } from '../jobs/job-snapshot.js';
@@ -38,6 +37,7 @@ export class AnalysisService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly jobs: JobsService,
+    private readonly tokens: TokensService,
     private readonly storage: ObjectStorage,
     private readonly analysisJob: AnalysisJob,
     private readonly config: AppConfig,
@@ -45,9 +45,7 @@ export class AnalysisService {
 
   /** Streams the recording to storage and queues its analysis; answers before any analysis work. */
   async upload(userId: string, tokenId: number, req: Request): Promise<UploadAcceptedDto> {
-    const token = await this.dataSource.getRepository(TokenEntity).findOne({ where: { id: tokenId }, select: { id: true, audioKey: true } });
-    if (!token) throw tokenNotFound(tokenId);
-    if (!token.audioKey) throw tokenHasNoClip(tokenId);
+    if (!(await this.tokens.clipKeyOf(tokenId))) throw tokenHasNoClip(tokenId);
 
     const file = await receiveFileUpload(req, this.storage, {
       field: 'file',

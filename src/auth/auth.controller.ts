@@ -13,7 +13,7 @@ import {
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { Public } from '../common/public.decorator.js';
-import type { UserEntity } from '../users/user.entity.js';
+import type { User } from '../users/users.service.js';
 import { Auth } from './auth.decorators.js';
 import { AuthService } from './auth.service.js';
 import { CurrentUser, type AuthenticatedUser } from './current-user.decorator.js';
@@ -57,7 +57,7 @@ export class AuthController {
   @ApiBadRequestResponse({ description: 'Invalid sign-in state' })
   async finishGoogle(@Req() req: GoogleCallbackRequest, @Res() res: Response): Promise<void> {
     if (req.googleError) return res.redirect(302, this.auth.frontendRedirect({ error: req.googleError }));
-    const tokens = await this.auth.startSession(req.user as UserEntity);
+    const tokens = await this.auth.startSession(req.user as User);
     res.redirect(
       302,
       this.auth.frontendRedirect({

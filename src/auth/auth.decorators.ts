@@ -1,6 +1,6 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiQuery, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import type { UserRole } from '../users/user.entity.js';
+import type { UserRole } from '../users/users.service.js';
 
 export const ROLES = 'roles';
 export const STREAM_TOKEN_ALLOWED = 'streamTokenAllowed';

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { DomainError } from '../common/domain-error.js';
 import { IS_PUBLIC } from '../common/public.decorator.js';
-import type { UserRole } from '../users/user.entity.js';
+import type { UserRole } from '../users/users.service.js';
 import { AuthenticationError } from './auth-errors.js';
 import { ROLES, STREAM_TOKEN_ALLOWED } from './auth.decorators.js';
 import type { AuthenticatedUser } from './current-user.decorator.js';

@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule } from '@nestjs/throttler';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { UsersModule } from '../users/users.module.js';
 import { AuthController } from './auth.controller.js';
@@ -11,11 +12,14 @@ import { AuthService } from './auth.service.js';
 import { GoogleAuthGuard } from './google-auth.guard.js';
 import { GoogleIdentityService } from './google-identity.service.js';
 import { GoogleStrategy } from './google.strategy.js';
+import { OAuthStateEntity } from './oauth-state.entity.js';
 import { OAuthStateStore } from './oauth-state.store.js';
+import { RefreshTokenEntity } from './refresh-token.entity.js';
 import { TokenService } from './token.service.js';
 
 @Module({
   imports: [
+    TypeOrmModule.forFeature([RefreshTokenEntity, OAuthStateEntity]),
     UsersModule,
     PassportModule.register({ session: false }),
     JwtModule.registerAsync({

@@ -1,6 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
-import type { UserEntity } from '../users/user.entity.js';
+import type { User } from '../users/users.service.js';
 import { UsersService } from '../users/users.service.js';
 import { AuthenticationError } from './auth-errors.js';
 import type { AuthenticatedUser } from './current-user.decorator.js';
@@ -24,7 +24,7 @@ export class AuthService {
     return this.respond(await this.tokens.issue(await this.users.signIn(identity)));
   }
 
-  async startSession(user: UserEntity): Promise<TokenResponseDto> {
+  async startSession(user: User): Promise<TokenResponseDto> {
     return this.respond(await this.tokens.issue(user));
   }
 

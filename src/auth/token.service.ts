@@ -5,7 +5,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, IsNull, type EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { isUUID } from 'class-validator';
-import { USER_ROLES, UserEntity, type UserRole } from '../users/user.entity.js';
+import { USER_ROLES, UsersService, type User, type UserRole } from '../users/users.service.js';
 import { AuthenticationError } from './auth-errors.js';
 import type { AuthenticatedUser } from './current-user.decorator.js';
 import { RefreshTokenEntity } from './refresh-token.entity.js';
@@ -23,7 +23,7 @@ export interface IssuedTokens {
   accessToken: string;
   refreshToken: string;
   expiresIn: number;
-  user: UserEntity;
+  user: User;
 }
 
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -45,10 +45,11 @@ export class TokenService {
     private readonly jwt: JwtService,
     private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly users: UsersService,
   ) {}
 
   /** A new session: an access token and the first refresh token of a new family. */
-  async issue(user: UserEntity): Promise<IssuedTokens> {
+  async issue(user: User): Promise<IssuedTokens> {
     const refreshToken = await this.insertRefreshToken(this.dataSource.manager, user.id, randomUUID());
     return this.tokensFor(user, refreshToken);
   }
@@ -79,7 +80,7 @@ export class TokenService {
       }
       if (current.expiresAt.getTime() < Date.now()) return 'Refresh token has expired';
       // FOR KEY SHARE: the user cannot be deleted before the new row (which references it) is inserted.
-      const user = await manager.getRepository(UserEntity).findOne({ where: { id: current.userId }, lock: { mode: 'for_key_share' } });
+      const user = await this.users.findKeptInTransaction(manager, current.userId);
       if (!user) return 'Refresh token is not valid';
       await tokens.update({ id: current.id }, { rotatedAt: new Date() });
       return { user, refreshToken: await this.insertRefreshToken(manager, user.id, current.familyId) };
@@ -125,11 +126,11 @@ export class TokenService {
     return refreshToken;
   }
 
-  private tokensFor(user: UserEntity, refreshToken: string): IssuedTokens {
+  private tokensFor(user: User, refreshToken: string): IssuedTokens {
     return { accessToken: this.signAccess(user), refreshToken, expiresIn: this.config.auth.accessTtlSeconds, user };
   }
 
-  private signAccess(user: UserEntity): string {
+  private signAccess(user: User): string {
     const claims: AccessClaims = { sub: user.id, email: user.email, role: user.role };
     return this.jwt.sign(claims, { audience: ACCESS_AUDIENCE, expiresIn: this.config.auth.accessTtlSeconds });
   }

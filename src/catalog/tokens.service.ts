@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { DataSource, type Repository, type SelectQueryBuilder } from 'typeorm';
+import { DataSource, In, type Repository, type SelectQueryBuilder } from 'typeorm';
 import { likePattern, pageOf, type Page } from '../common/pagination.js';
 import { AppConfig } from '../config/app-config.js';
 import { ObjectStorage } from '../storage/object-storage.js';
@@ -22,6 +22,12 @@ import { TokenEntity } from './token.entity.js';
 
 // A clip is a line or two of dialogue; anything bigger is not a clip.
 const MAX_CLIP_BYTES = 50 * 1024 * 1024;
+
+/** A token's clip and reference words, as the analysis of a dubbing needs them. */
+export interface TokenReference {
+  clipKey: string | null;
+  words: Array<{ scriptWordId: number; text: string; start: number; end: number }>;
+}
 
 const clipKey = (tokenId: number, extension: string) => `tokens/${tokenId}/clip-${randomUUID()}.${extension}`;
 
@@ -83,6 +89,39 @@ export class TokensService {
         q: likePattern(query.q),
       });
     }
+  }
+
+  /** Throws TOKEN_NOT_FOUND unless the token exists. */
+  async assertExists(id: number): Promise<void> {
+    if (!(await this.tokens.existsBy({ id }))) throw tokenNotFound(id);
+  }
+
+  /** Summaries (title, actor, times) of the tokens that exist among `ids`, by id. */
+  async summaries(ids: number[]): Promise<Map<number, TokenSummaryDto>> {
+    if (ids.length === 0) return new Map();
+    const tokens = await this.tokens.find({ where: { id: In(ids) }, relations: { actor: true, url: true } });
+    return new Map(tokens.map((token) => [token.id, toTokenSummaryDto(token)]));
+  }
+
+  /** The storage key of the token's clip (null before one is uploaded); TOKEN_NOT_FOUND for no token. */
+  async clipKeyOf(id: number): Promise<string | null> {
+    const token = await this.tokens.findOne({ where: { id }, select: { id: true, audioKey: true } });
+    if (!token) throw tokenNotFound(id);
+    return token.audioKey;
+  }
+
+  /** What a dubbing is compared with: the clip and every script word in order, times in seconds into the clip. */
+  async referenceOf(id: number): Promise<TokenReference> {
+    const key = await this.clipKeyOf(id);
+    const words = await this.dataSource
+      .getRepository(ScriptWordEntity)
+      .createQueryBuilder('word')
+      .innerJoin('word.script', 'script')
+      .where('script.tokenId = :id', { id })
+      .orderBy('script.order', 'ASC')
+      .addOrderBy('word.order', 'ASC')
+      .getMany();
+    return { clipKey: key, words: words.map((word) => ({ scriptWordId: word.id, text: word.word, start: word.startTime, end: word.endTime })) };
   }
 
   async get(id: number): Promise<TokenDetailDto> {

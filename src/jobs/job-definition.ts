@@ -4,6 +4,9 @@ import { DomainError } from '../common/domain-error.js';
 import type { EntityManager } from 'typeorm';
 import type { JobEntity } from './job.entity.js';
 
+/** A job as its handler and its feature see it. */
+export type Job = JobEntity;
+
 /** How the platform runs one type of job. */
 export interface JobDefinition {
   /** Also the queue's name: letters, digits, `-` and `_`. */

@@ -1,14 +1,8 @@
 import { Check, Column, CreateDateColumn, Entity, Index, ManyToOne, PrimaryColumn, UpdateDateColumn, type Relation } from 'typeorm';
 import { UserEntity } from '../users/user.entity.js';
+import type { JobError, JobStatus } from './job-status.js';
 
-export const JOB_STATUSES = ['queued', 'processing', 'completed', 'failed', 'canceled'] as const;
-export type JobStatus = (typeof JOB_STATUSES)[number];
-export const TERMINAL_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'canceled'];
-
-export interface JobError {
-  code: string;
-  message: string;
-}
+export { JOB_STATUSES, TERMINAL_STATUSES, type JobError, type JobStatus } from './job-status.js';
 
 /** One unit of long-running work (an analysis, a transcript, a track) and everything a client may ask of it. */
 @Entity('jobs')

@@ -64,6 +64,18 @@ export class JobsService {
     return options.manager ? work(options.manager) : this.dataSource.transaction(work);
   }
 
+  /** How many jobs there are of each type in each status, across every instance. */
+  async countByTypeAndStatus(): Promise<Array<{ type: string; status: JobStatus; count: number }>> {
+    const rows: Array<{ type: string; status: JobStatus; count: string }> = await this.dataSource
+      .getRepository(JobEntity)
+      .createQueryBuilder('job')
+      .select(['job.type AS type', 'job.status AS status', 'COUNT(*)::text AS count'])
+      .groupBy('job.type')
+      .addGroupBy('job.status')
+      .getRawMany();
+    return rows.map((row) => ({ ...row, count: Number(row.count) }));
+  }
+
   async findById(id: string): Promise<JobEntity | null> {
     return this.dataSource.getRepository(JobEntity).findOneBy({ id });
   }

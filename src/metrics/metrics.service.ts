@@ -1,8 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { DataSource } from 'typeorm';
+import { JobsService } from '../jobs/jobs.service.js';
 
 /** Prometheus metrics of this instance: HTTP traffic, process figures, and jobs by type and status. */
 @Injectable()
@@ -22,11 +21,11 @@ export class MetricsService implements OnModuleInit {
     registers: [this.registry],
   });
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly jobs: JobsService) {}
 
   onModuleInit(): void {
     collectDefaultMetrics({ register: this.registry });
-    const dataSource = this.dataSource;
+    const jobs = this.jobs;
     new Gauge({
       name: 'jobs',
       help: 'Jobs in the database, by type and status (all instances)',
@@ -34,10 +33,7 @@ export class MetricsService implements OnModuleInit {
       registers: [this.registry],
       async collect() {
         this.reset();
-        const rows: Array<{ type: string; status: string; count: string }> = await dataSource.query(
-          'SELECT type, status, COUNT(*)::text AS count FROM jobs GROUP BY type, status',
-        );
-        for (const row of rows) this.set({ type: row.type, status: row.status }, Number(row.count));
+        for (const row of await jobs.countByTypeAndStatus()) this.set({ type: row.type, status: row.status }, row.count);
       },
     });
   }

@@ -1,32 +1,30 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import type { TokenSummaryDto } from '../catalog/dto/catalog.dto.js';
+import { TokensService } from '../catalog/tokens.service.js';
 import { NotFoundError } from '../common/domain-error.js';
-import { tokenNotFound } from '../catalog/catalog-errors.js';
-import { toTokenSummaryDto } from '../catalog/catalog.mapper.js';
-import { TokenEntity } from '../catalog/token.entity.js';
 import { BookmarkEntity } from './bookmark.entity.js';
 import type { BookmarkDto } from './bookmark.dto.js';
 
-const toBookmarkDto = (bookmark: BookmarkEntity): BookmarkDto => ({
+const toBookmarkDto = (bookmark: BookmarkEntity, token: TokenSummaryDto): BookmarkDto => ({
   id: bookmark.id,
   token_id: bookmark.tokenId,
   created_at: bookmark.createdAt.toISOString(),
-  token: toTokenSummaryDto(bookmark.token!),
+  token,
 });
 
 /** A user's bookmarks; every method is scoped to the caller. */
 @Injectable()
 export class BookmarksService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  private get bookmarks() {
-    return this.dataSource.getRepository(BookmarkEntity);
-  }
+  constructor(
+    @InjectRepository(BookmarkEntity) private readonly bookmarks: Repository<BookmarkEntity>,
+    private readonly tokens: TokensService,
+  ) {}
 
   /** Adds the bookmark, or finds the one that exists: `created` says which. */
   async add(userId: string, tokenId: number): Promise<{ bookmark: BookmarkDto; created: boolean }> {
-    if (!(await this.dataSource.getRepository(TokenEntity).existsBy({ id: tokenId }))) throw tokenNotFound(tokenId);
+    await this.tokens.assertExists(tokenId);
     const inserted = await this.bookmarks
       .createQueryBuilder()
       .insert()
@@ -44,19 +42,15 @@ export class BookmarksService {
   }
 
   async list(userId: string): Promise<BookmarkDto[]> {
-    const bookmarks = await this.bookmarks.find({
-      where: { userId },
-      relations: { token: { actor: true, url: true } },
-      order: { createdAt: 'DESC', id: 'DESC' },
-    });
-    return bookmarks.map(toBookmarkDto);
+    const bookmarks = await this.bookmarks.find({ where: { userId }, order: { createdAt: 'DESC', id: 'DESC' } });
+    const tokens = await this.tokens.summaries(bookmarks.map((bookmark) => bookmark.tokenId));
+    // A token deleted meanwhile takes its bookmarks with it (ON DELETE CASCADE); skip one caught in between.
+    return bookmarks.flatMap((bookmark) => (tokens.has(bookmark.tokenId) ? [toBookmarkDto(bookmark, tokens.get(bookmark.tokenId)!)] : []));
   }
 
   private async find(userId: string, tokenId: number): Promise<BookmarkDto | null> {
-    const bookmark = await this.bookmarks.findOne({
-      where: { userId, tokenId },
-      relations: { token: { actor: true, url: true } },
-    });
-    return bookmark ? toBookmarkDto(bookmark) : null;
+    const bookmark = await this.bookmarks.findOneBy({ userId, tokenId });
+    const token = bookmark && (await this.tokens.summaries([tokenId])).get(tokenId);
+    return bookmark && token ? toBookmarkDto(bookmark, token) : null;
   }
 }

@@ -1,8 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { Repository, type EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { UserEntity } from './user.entity.js';
+
+/** A user as other modules see one. */
+export type User = UserEntity;
+export type { UserRole } from './user-role.js';
+export { USER_ROLES } from './user-role.js';
 
 export interface VerifiedIdentity {
   /** Google's subject; absent for the development login. */
@@ -21,6 +26,11 @@ export class UsersService {
 
   findById(id: string): Promise<UserEntity | null> {
     return this.users.findOneBy({ id });
+  }
+
+  /** The user, read in the caller's transaction and kept from being deleted until it commits (FOR KEY SHARE). */
+  findKeptInTransaction(manager: EntityManager, id: string): Promise<UserEntity | null> {
+    return manager.getRepository(UserEntity).findOne({ where: { id }, lock: { mode: 'for_key_share' } });
   }
 
   /**

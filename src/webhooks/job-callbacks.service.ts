@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { DomainError } from '../common/domain-error.js';
-import type { JobError } from '../jobs/job.entity.js';
+import type { JobError } from '../jobs/job-status.js';
 import { JobsService, type CompletionWriter } from '../jobs/jobs.service.js';
 import { WebhookDeliveries } from './webhook-deliveries.service.js';
 import { WebhookSignatureError } from './webhook-errors.js';

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsString, IsUrl, Length, MaxLength, ValidateIf } from 'class-validator';
 import { MayBeAbsent } from '../../common/may-be-absent.decorator.js';
-import { USER_ROLES, type UserEntity, type UserRole } from '../../users/user.entity.js';
+import { USER_ROLES, type User, type UserRole } from '../../users/users.service.js';
 
 export class GoogleCredentialDto {
   @ApiPropertyOptional({ description: 'A Google ID token (e.g. from Google Identity Services). Give this or `code`.' })
@@ -71,7 +71,7 @@ export class UserDto {
   @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String })
   last_login_at: string | null;
 
-  static from(user: UserEntity): UserDto {
+  static from(user: User): UserDto {
     return {
       id: user.id,
       email: user.email,

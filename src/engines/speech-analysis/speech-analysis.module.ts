@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
 import { ObjectStorage } from '../../storage/object-storage.js';
 import { RemoteEngineClient } from '../remote/remote-engine-client.js';
@@ -8,7 +8,6 @@ import { RemoteSpeechAnalysisEngine } from './remote/remote-speech-analysis.engi
 import { SpeechAnalysisEngine } from './speech-analysis.engine.js';
 
 /** ANALYSIS_ENGINE=builtin (default, no server) or remote (the team's analysis server). */
-@Global()
 @Module({
   imports: [RemoteEngineModule],
   providers: [

@@ -1,9 +1,8 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { EspeakTextToSpeechEngine } from './espeak/espeak-text-to-speech.engine.js';
 import { TextToSpeechEngine } from './text-to-speech.engine.js';
 
 /** The built-in speech synthesiser (eSpeak NG in WebAssembly): nothing to install, nothing to configure. */
-@Global()
 @Module({
   providers: [{ provide: TextToSpeechEngine, useClass: EspeakTextToSpeechEngine }],
   exports: [TextToSpeechEngine],
