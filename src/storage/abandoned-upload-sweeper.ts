@@ -2,11 +2,14 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { AppConfig } from '../config/app-config.js';
 import { ObjectStorage } from './object-storage.js';
 
+// Leftovers come only from crashes: an hourly pass is plenty, and cheap on a bucket's listing.
+const SWEEP_PERIOD_MS = 3600_000;
+
 /**
  * Removes what uploads cut short by a crash left in storage (partial files, multipart uploads never completed):
- * at start, then once per period, since leftovers of a crash just before a restart are too fresh to tell from
- * uploads in flight of another instance. Abandoned means untouched for twice the longest upload
- * (UPLOAD_TIMEOUT_SECONDS): an upload still arriving after that has already been answered 408.
+ * at start, then every hour, since leftovers of a crash just before a restart are too fresh to tell from uploads
+ * in flight of another instance. Abandoned means untouched for twice the longest upload (UPLOAD_TIMEOUT_SECONDS):
+ * an upload still arriving after that has already been answered 408.
  */
 @Injectable()
 export class AbandonedUploadSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -25,7 +28,7 @@ export class AbandonedUploadSweeper implements OnApplicationBootstrap, OnApplica
   onApplicationBootstrap(): void {
     // In the background: a slow or unreachable storage must not hold the start up.
     this.running = this.sweep();
-    this.timer = setInterval(() => (this.running = this.sweep()), this.abandonedAfterMs);
+    this.timer = setInterval(() => (this.running = this.sweep()), Math.max(SWEEP_PERIOD_MS, this.abandonedAfterMs));
     this.timer.unref();
   }
 
