@@ -18,6 +18,7 @@ import { ParseIdPipe } from '../common/parse-id.pipe.js';
 import { SseService } from '../events/sse.service.js';
 import { isFinished, jobReplay, type JobProjection } from '../jobs/job-stream.js';
 import { JobsService } from '../jobs/jobs.service.js';
+import { ApiUploadErrors } from '../storage/upload/api-upload-errors.decorator.js';
 import { analysisStatusOf } from './analysis.mapper.js';
 import { AnalysisService } from './analysis.service.js';
 import { AnalysisResultDto, UploadAcceptedDto } from './dto/analysis.dto.js';
@@ -61,6 +62,7 @@ export class AnalysisController {
   @ApiOkResponse({ type: UploadAcceptedDto })
   @ApiNotFoundResponse({ description: 'Unknown token' })
   @ApiConflictResponse({ description: 'The token has no clip to dub over yet' })
+  @ApiUploadErrors()
   @ApiPayloadTooLargeResponse()
   @ApiUnsupportedMediaTypeResponse()
   upload(
