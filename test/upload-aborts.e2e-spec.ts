@@ -274,7 +274,7 @@ describe.each(adapters)('aborted and broken uploads on $name storage', ({ s3 }) 
 
       await storedBackTo(baseline.stored);
       expect(descriptorsUnder(service.pid, storageDir())).toEqual([]);
-      const after = await eventually(
+      await eventually(
         async () => {
           const now = openDescriptors(service.pid);
           return now <= baseline.descriptors ? now : undefined;
@@ -282,7 +282,6 @@ describe.each(adapters)('aborted and broken uploads on $name storage', ({ s3 }) 
         30_000,
         `open descriptors back to ${baseline.descriptors} (now ${openDescriptors(service.pid)})`,
       );
-      console.log(`${s3 ? 's3' : 'local'}: descriptors ${baseline.descriptors} before, ${after} after 20 aborts; stored ${JSON.stringify(baseline.stored)}`);
       expect((await http(`${baseUrl}/health`)).status).toBe(200);
     });
 
