@@ -16,6 +16,7 @@ import { Auth, StreamTokenAllowed } from '../auth/auth.decorators.js';
 import { CurrentUser, type AuthenticatedUser } from '../auth/current-user.decorator.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
 import { JobStreams, type JobProjection } from '../jobs/job-stream.js';
+import { ApiUploadErrors } from '../storage/upload/api-upload-errors.decorator.js';
 import { analysisNotCompleted } from './analysis-errors.js';
 import { analysisStatusOf } from './analysis.mapper.js';
 import { AnalysisService } from './analysis.service.js';
@@ -59,6 +60,7 @@ export class AnalysisController {
   @ApiOkResponse({ type: UploadAcceptedDto })
   @ApiNotFoundResponse({ description: 'Unknown token' })
   @ApiConflictResponse({ description: 'The token has no clip to dub over yet' })
+  @ApiUploadErrors()
   @ApiPayloadTooLargeResponse()
   @ApiUnsupportedMediaTypeResponse()
   upload(

@@ -50,6 +50,7 @@ export class AnalysisService {
     const file = await receiveFileUpload(req, this.storage, {
       field: 'file',
       maxBytes: this.config.analysis.maxUploadBytes,
+      timeoutMs: this.config.storage.uploadTimeoutMs,
       accept: isAudio,
       describe: AUDIO_DESCRIPTION,
       keyFor: (type) => `recordings/${userId}/${tokenId}/${randomUUID()}.${type.ext}`,

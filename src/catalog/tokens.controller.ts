@@ -18,6 +18,7 @@ import { Roles } from '../auth/auth.decorators.js';
 import { PageDto, type Page } from '../common/pagination.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
 import { Public } from '../common/public.decorator.js';
+import { ApiUploadErrors } from '../storage/upload/api-upload-errors.decorator.js';
 import { CreateTokenDto, ImportScriptsDto, TokenQueryDto, UpdateTokenDto } from './dto/catalog-input.dto.js';
 import { ScriptDto, TokenDetailDto, TokenSummaryDto } from './dto/catalog.dto.js';
 import { TokensService } from './tokens.service.js';
@@ -94,6 +95,7 @@ export class TokensController {
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
   @ApiOkResponse({ type: TokenDetailDto })
+  @ApiUploadErrors()
   @ApiPayloadTooLargeResponse({ description: 'Over 50 MiB' })
   @ApiUnsupportedMediaTypeResponse({ description: 'Not wav, mp3, m4a/aac, ogg/opus, webm or flac' })
   uploadAudio(@Param('id', ParseIdPipe) id: number, @Req() req: Request): Promise<TokenDetailDto> {

@@ -193,6 +193,7 @@ export class TokensService {
     const file = await receiveFileUpload(req, this.storage, {
       field: 'file',
       maxBytes: MAX_CLIP_BYTES,
+      timeoutMs: this.config.storage.uploadTimeoutMs,
       accept: isAudio,
       describe: AUDIO_DESCRIPTION,
       keyFor: (type) => clipKey(id, type.ext),

@@ -32,6 +32,8 @@ export class AppConfig {
     localDir: string;
     signingSecret: string;
     signedUrlTtlSeconds: number;
+    /** The longest a multipart upload may take to arrive (408 after); older partial writes are abandoned. */
+    uploadTimeoutMs: number;
     s3?: S3Settings;
   };
   readonly jobs: {
@@ -100,6 +102,7 @@ export class AppConfig {
       localDir: join(this.dataDir, 'storage'),
       signingSecret,
       signedUrlTtlSeconds: env.SIGNED_URL_TTL_SECONDS,
+      uploadTimeoutMs: env.UPLOAD_TIMEOUT_SECONDS * 1000,
       s3:
         env.STORAGE_DRIVER === 's3'
           ? {

@@ -103,6 +103,12 @@ export class EnvironmentVariables {
   @Max(7 * 24 * 3600)
   SIGNED_URL_TTL_SECONDS = 900;
 
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  @Max(24 * 3600)
+  UPLOAD_TIMEOUT_SECONDS = 300;
+
   @IsOptional()
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
   S3_ENDPOINT?: string;

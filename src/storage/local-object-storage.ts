@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { access, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -43,8 +43,9 @@ export class LocalObjectStorage extends ObjectStorage {
     await mkdir(this.partialDir, { recursive: true });
     // Written aside and renamed into place: a reader never sees half a file, a failed upload leaves nothing.
     const partial = join(this.partialDir, randomUUID());
+    const file = createWriteStream(partial, { flags: 'wx' });
     try {
-      await pipeline(body, createWriteStream(partial, { flags: 'wx' }));
+      await pipeline(body, file);
       const target = this.objectPath(key);
       await mkdir(dirname(target), { recursive: true });
       await mkdir(dirname(this.metadataPath(key)), { recursive: true });
@@ -53,8 +54,24 @@ export class LocalObjectStorage extends ObjectStorage {
       const { size } = await stat(target);
       return { key, size, contentType: options.contentType };
     } finally {
+      // A failed pipeline destroys the file; its descriptor is released (and the file created) only by then.
+      if (!file.closed) await new Promise<void>((resolve) => file.once('close', () => resolve()));
       await rm(partial, { force: true });
     }
+  }
+
+  /** A put writes its partial file as the bytes arrive: one untouched for longer than the longest upload belongs to no put. */
+  async removeAbandonedUploads(olderThanMs: number): Promise<number> {
+    const names = await readdir(this.partialDir).catch(() => [] as string[]);
+    let removed = 0;
+    for (const name of names) {
+      const path = join(this.partialDir, name);
+      const modified = await stat(path).then((info) => info.mtimeMs, () => undefined);
+      if (modified === undefined || Date.now() - modified <= olderThanMs) continue;
+      await rm(path, { force: true, recursive: true });
+      removed++;
+    }
+    return removed;
   }
 
   async get(key: string): Promise<ObjectDownload> {

@@ -39,6 +39,12 @@ export abstract class ObjectStorage {
   abstract presignGet(key: string, options?: PresignOptions): Promise<string>;
   /** Throws when the storage cannot be reached (health check). */
   abstract check(): Promise<void>;
+  /**
+   * Removes what puts that never finished left behind (a crash mid-upload): partial files, or multipart uploads
+   * never completed nor aborted. Only those idle for longer than `olderThanMs`, so puts in flight are kept.
+   * Returns how many were removed.
+   */
+  abstract removeAbandonedUploads(olderThanMs: number): Promise<number>;
 }
 
 export class ObjectNotFoundError extends DomainError {

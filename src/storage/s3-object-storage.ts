@@ -1,8 +1,10 @@
 import {
+  AbortMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
   PutObjectCommand,
   S3Client,
   S3ServiceException,
@@ -58,7 +60,9 @@ export class S3ObjectStorage extends ObjectStorage {
 
   async put(key: string, body: Readable, options: PutOptions): Promise<StoredObject> {
     assertValidObjectKey(key);
-    // Multipart in fixed parts, two in flight: memory stays bounded whatever the size of the stream.
+    // Multipart in fixed parts, two in flight: memory stays bounded whatever the size of the stream. When the body
+    // fails (an upload aborted), done() rejects only after the parts in flight ended and the multipart upload
+    // was aborted (leavePartsOnError: false), so nothing of it remains in the bucket.
     const upload = new Upload({
       client: this.client,
       params: { Bucket: this.bucket, Key: key, Body: body, ContentType: options.contentType },
@@ -128,5 +132,26 @@ export class S3ObjectStorage extends ObjectStorage {
 
   async check(): Promise<void> {
     await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+  }
+
+  /** Multipart uploads of the bucket (the service's own) initiated longer ago than any upload may last. */
+  async removeAbandonedUploads(olderThanMs: number): Promise<number> {
+    const cutoff = Date.now() - olderThanMs;
+    let removed = 0;
+    let keyMarker: string | undefined;
+    let uploadIdMarker: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListMultipartUploadsCommand({ Bucket: this.bucket, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }),
+      );
+      for (const upload of page.Uploads ?? []) {
+        if (!upload.Key || !upload.UploadId || !upload.Initiated || upload.Initiated.getTime() >= cutoff) continue;
+        await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: upload.Key, UploadId: upload.UploadId }));
+        removed++;
+      }
+      keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+      uploadIdMarker = page.IsTruncated ? page.NextUploadIdMarker : undefined;
+    } while (keyMarker);
+    return removed;
   }
 }

@@ -1,5 +1,6 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
+import { AbandonedUploadSweeper } from './abandoned-upload-sweeper.js';
 import { LocalObjectStorage } from './local-object-storage.js';
 import { ObjectStorage } from './object-storage.js';
 import { createS3Client, S3ObjectStorage } from './s3-object-storage.js';
@@ -25,6 +26,7 @@ export class StorageModule {
       providers: [
         { provide: UrlSigner, useFactory: (c: AppConfig) => new UrlSigner(c.storage.signingSecret), inject: [AppConfig] },
         { provide: ObjectStorage, useFactory: createStorage, inject: [AppConfig, UrlSigner] },
+        AbandonedUploadSweeper,
       ],
       exports: [ObjectStorage, UrlSigner],
     };

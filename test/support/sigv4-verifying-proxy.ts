@@ -1,6 +1,6 @@
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { createServer, request as forward, type IncomingMessage, type Server } from 'node:http';
+import { createServer, request as forward, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
 const PRESIGN_PARAMETERS = new Set(['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature']);
 
@@ -10,9 +10,16 @@ const PRESIGN_PARAMETERS = new Set(['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Am
  * presigned URLs: recomputes the SigV4 query signature with the AWS SDK's own signer and answers 403 when it
  * differs. Everything else passes through to s3rver untouched.
  */
-export async function startSigV4VerifyingProxy(upstream: string, credentials: { accessKeyId: string; secretAccessKey: string }, region: string) {
+export async function startSigV4VerifyingProxy(
+  upstream: string,
+  credentials: { accessKeyId: string; secretAccessKey: string },
+  region: string,
+  /** Answers a request itself instead of s3rver (true when it did). */
+  answer?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>,
+) {
   const target = new URL(upstream);
   const server: Server = createServer(async (req, res) => {
+    if (answer && (await answer(req, res))) return;
     if (req.url?.includes('X-Amz-Signature=') && !(await signatureMatches(req, credentials, region))) {
       res.writeHead(403, { 'content-type': 'application/xml' });
       res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>SignatureDoesNotMatch</Code></Error>');
