@@ -23,7 +23,17 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): IN
   app.useLogger(app.get(Logger));
   app.use((req: Request, res: Response, next: NextFunction) => (assignRequestId(req, res), next()));
   app.use(app.get(MetricsService).middleware);
-  app.use(helmet({ crossOriginResourcePolicy: { policy: 'cross-origin' } }));
+  // Browsers reach the service over plain HTTP by any host name (`HOST=0.0.0.0`): asking them to upgrade every
+  // subresource to https, or to remember https only, would break /docs everywhere but localhost. Only a service
+  // that knows it is served over HTTPS (PUBLIC_URL https://...) says so.
+  const https = new URL(config.publicUrl).protocol === 'https:';
+  app.use(
+    helmet({
+      crossOriginResourcePolicy: { policy: 'cross-origin' },
+      contentSecurityPolicy: { directives: { upgradeInsecureRequests: https ? [] : null } },
+      strictTransportSecurity: https,
+    }),
+  );
   app.enableCors({ origin: config.corsOrigins, credentials: true, exposedHeaders: ['X-Request-Id', 'Retry-After'] });
   app.set('trust proxy', 'loopback');
   app.use(cookieParser());
