@@ -7,7 +7,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { GlobalExceptionFilter } from './common/global-exception.filter.js';
 import type { AppConfig } from './config/app-config.js';
-import { assignRequestId } from './logging.js';
+import { assignRequestId, QuietStartLogger } from './logging.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { SERVICE_NAME, SERVICE_VERSION } from './service-info.js';
 
@@ -20,7 +20,7 @@ const STREAMED_BODIES = /^\/storage\//;
 
 /** Everything the HTTP application needs besides its modules; shared by main.ts and the e2e tests. */
 export function configureApp(app: NestExpressApplication, config: AppConfig): INestApplication {
-  app.useLogger(app.get(Logger));
+  app.useLogger(new QuietStartLogger(app.get(Logger)));
   app.use((req: Request, res: Response, next: NextFunction) => (assignRequestId(req, res), next()));
   app.use(app.get(MetricsService).middleware);
   // Browsers reach the service over plain HTTP by any host name (`HOST=0.0.0.0`): asking them to upgrade every
