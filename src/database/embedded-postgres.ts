@@ -158,7 +158,8 @@ export class EmbeddedPostgres {
       const stderr = String((error as { stderr?: string }).stderr ?? '').trim();
       const hint =
         this.runAs.uid !== undefined
-          ? ` (running as root, PostgreSQL runs as the OS user "postgres", which must be able to reach ${dir})`
+          ? ` (running as root, PostgreSQL runs as the OS user "postgres", which must be able to reach ${dir}; ` +
+            'in a checkout under a private directory such as /root, give it one it can: DATA_DIR=/var/lib/yousync)'
           : '';
       throw new Error(`initdb failed${hint}: ${stderr || (error as Error).message}`);
     } finally {
