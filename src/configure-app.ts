@@ -9,7 +9,7 @@ import { assertJsonDepth, rejectNulCharacters } from './common/hostile-input.js'
 import { RequestValidationPipe } from './common/request-validation.pipe.js';
 import { GlobalExceptionFilter } from './common/global-exception.filter.js';
 import type { AppConfig } from './config/app-config.js';
-import { assignRequestId } from './logging.js';
+import { assignRequestId, QuietStartLogger } from './logging.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { SERVICE_NAME, SERVICE_VERSION } from './service-info.js';
 import type { RawBodyRequest } from './webhooks/raw-body.js';
@@ -19,10 +19,20 @@ const STREAMED_BODIES = /^\/storage\//;
 
 /** Everything the HTTP application needs besides its modules; shared by main.ts and the e2e tests. */
 export function configureApp(app: NestExpressApplication, config: AppConfig): INestApplication {
-  app.useLogger(app.get(Logger));
+  app.useLogger(new QuietStartLogger(app.get(Logger)));
   app.use((req: Request, res: Response, next: NextFunction) => (assignRequestId(req, res), next()));
   app.use(app.get(MetricsService).middleware);
-  app.use(helmet({ crossOriginResourcePolicy: { policy: 'cross-origin' } }));
+  // Browsers reach the service over plain HTTP by any host name (`HOST=0.0.0.0`): asking them to upgrade every
+  // subresource to https, or to remember https only, would break /docs everywhere but localhost. Only a service
+  // that knows it is served over HTTPS (PUBLIC_URL https://...) says so.
+  const https = new URL(config.publicUrl).protocol === 'https:';
+  app.use(
+    helmet({
+      crossOriginResourcePolicy: { policy: 'cross-origin' },
+      contentSecurityPolicy: { directives: { upgradeInsecureRequests: https ? [] : null } },
+      strictTransportSecurity: https,
+    }),
+  );
   app.enableCors({ origin: config.corsOrigins, credentials: true, exposedHeaders: ['X-Request-Id', 'Retry-After'] });
   app.set('trust proxy', 'loopback');
   app.use(cookieParser());

@@ -50,6 +50,13 @@ describe('demo catalog (synthesised by the built-in engine)', () => {
     }
   });
 
+  it("every token's source video is its own film's trailer", async () => {
+    for (const { id } of await allTokens()) {
+      const token = await (await t.fetch(`/tokens/${id}`)).json();
+      expect(token.url?.title, `token ${id}`).toBe(`${token.title} (demo trailer)`);
+    }
+  });
+
   it('is found by Korean text search', async () => {
     const found = await (await t.fetch(`/tokens?q=${encodeURIComponent('산책')}`)).json();
     expect(found.total).toBe(1);

@@ -39,6 +39,21 @@ describe('platform', () => {
     expect(document.components.securitySchemes).toHaveProperty('bearer');
   });
 
+  it('asks browsers to upgrade to https only when PUBLIC_URL is https (so /docs works over http from any host)', async () => {
+    const plain = (await t.fetch('/docs')).headers;
+    expect(plain.get('content-security-policy')).not.toContain('upgrade-insecure-requests');
+    expect(plain.get('strict-transport-security')).toBeNull();
+
+    const behindHttps = await startTestApp({ PUBLIC_URL: 'https://api.yousync.test' });
+    try {
+      const headers = (await behindHttps.fetch('/docs')).headers;
+      expect(headers.get('content-security-policy')).toContain('upgrade-insecure-requests');
+      expect(headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
+    } finally {
+      await behindHttps.close();
+    }
+  });
+
   it('exposes Prometheus metrics for HTTP requests and jobs', async () => {
     await t.fetch('/');
     await t.fetch('/jobs/diagnostic', json({ steps: 1, step_ms: 0 }, { headers: admin }));

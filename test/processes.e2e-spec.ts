@@ -13,7 +13,8 @@ afterEach(async () => {
 });
 
 const start = (entry: 'main' | 'worker', env: Record<string, string>) => {
-  const service = spawnService(entry, { NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env });
+  // debug: the tests read the start-up progress (database initialised, started, migrations applied).
+  const service = spawnService(entry, { NODE_ENV: 'test', LOG_LEVEL: 'debug', ...env });
   running.push(service);
   return service;
 };

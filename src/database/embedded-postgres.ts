@@ -26,7 +26,10 @@ export interface EmbeddedPostgresOptions {
   /** 0 picks a free port at each start. */
   port: number;
   database: string;
+  /** Progress: initialised, started, adopted. */
   log: (message: string) => void;
+  /** Problems worth an operator's attention; `log` when not given. */
+  warn?: (message: string) => void;
 }
 
 /**
@@ -39,6 +42,7 @@ export interface EmbeddedPostgresOptions {
  */
 export class EmbeddedPostgres {
   private owned = false;
+  private stopping = false;
   /** True when this start created the cluster (a fresh data directory). */
   created = false;
   private runAs: RunAs = {};
@@ -88,27 +92,36 @@ export class EmbeddedPostgres {
       await writeFile(this.ownerFile, String(process.pid));
     }
 
+    this.port = port;
     const base = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}`;
     await ensureDatabase(`${base}/postgres`, this.options.database);
     return `${base}/${this.options.database}`;
   }
 
+  /** The port the server listens on, once started. */
+  port?: number;
+
   /** Stops the server if this process started (or adopted) it. */
   async stop(): Promise<void> {
     if (!this.owned) return;
     this.owned = false;
+    this.stopping = true;
     await this.pgCtl(['stop', '-m', 'fast', '-w', '-t', '30']).catch((error: Error) =>
-      this.options.log(`embedded PostgreSQL did not stop cleanly: ${error.message}`),
+      (this.options.warn ?? this.options.log)(`embedded PostgreSQL did not stop cleanly: ${error.message}`),
     );
+    this.stopping = false;
     await rm(this.ownerFile, { force: true });
   }
 
-  /** For a process that is exiting (a CLI command): stops an owned server synchronously. */
-  stopSync(): void {
-    if (!this.owned || !this.binaries) return;
+  /**
+   * For a process that is exiting: stops an owned server synchronously, also one whose `stop()` is under way.
+   * `immediate` (a second Ctrl-C) does not wait for connections to close; PostgreSQL recovers at the next start.
+   */
+  stopSync(mode: 'fast' | 'immediate' = 'fast'): void {
+    if ((!this.owned && !this.stopping) || !this.binaries) return;
     this.owned = false;
     try {
-      execFileSync(this.binaries.pg_ctl, ['-D', this.options.dir, 'stop', '-m', 'fast', '-w', '-t', '30'], {
+      execFileSync(this.binaries.pg_ctl, ['-D', this.options.dir, 'stop', '-m', mode, '-w', '-t', '30'], {
         ...this.runAs,
         stdio: 'ignore',
       });
@@ -145,7 +158,8 @@ export class EmbeddedPostgres {
       const stderr = String((error as { stderr?: string }).stderr ?? '').trim();
       const hint =
         this.runAs.uid !== undefined
-          ? ` (running as root, PostgreSQL runs as the OS user "postgres", which must be able to reach ${dir})`
+          ? ` (running as root, PostgreSQL runs as the OS user "postgres", which must be able to reach ${dir}; ` +
+            'in a checkout under a private directory such as /root, give it one it can: DATA_DIR=/var/lib/yousync)'
           : '';
       throw new Error(`initdb failed${hint}: ${stderr || (error as Error).message}`);
     } finally {

@@ -18,11 +18,37 @@ export interface ServiceProcess {
  * exactly the environment given (plus PATH and HOME), and captures what it prints.
  */
 export function spawnService(entry: 'main' | 'worker', env: Record<string, string>): ServiceProcess {
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', `${entry}.js`)], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return watch(
+    spawn(process.execPath, [join(ROOT, 'dist', 'src', `${entry}.js`)], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
+}
+
+/**
+ * Runs `npm start` or `npm run worker` itself, the process a terminal, Docker or systemd starts; its pid is npm's.
+ * `--ignore-scripts` skips only the pre-script's rebuild: the e2e setup built dist/ already, and a rebuild would
+ * delete it under the other test files. `detached` makes npm a process group leader, as in a terminal.
+ */
+export function spawnNpmScript(
+  script: 'start' | 'worker',
+  env: Record<string, string>,
+  { detached = false }: { detached?: boolean } = {},
+): ServiceProcess {
+  const args = script === 'start' ? ['start', '--ignore-scripts'] : ['run', 'worker', '--ignore-scripts'];
+  return watch(
+    spawn('npm', args, {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached,
+    }),
+  );
+}
+
+function watch(child: ChildProcess): ServiceProcess {
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

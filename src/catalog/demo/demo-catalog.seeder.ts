@@ -52,6 +52,9 @@ export class DemoCatalogSeeder {
       const actorId = actors.get(demo.actor)!;
       const repository = this.dataSource.getRepository(TokenEntity);
       const found = await repository.findOneBy({ title: demo.title, actorId, startTime: demo.startTime });
+      const urlId = urls.get(demo.url)!;
+      // Catalogs seeded before "The Long Road Home" had its own trailer pointed its lines at another film's.
+      if (found && found.urlId !== urlId) await repository.update(found.id, { urlId });
       if (found?.audioKey) {
         report.existing++;
         continue;
@@ -63,7 +66,7 @@ export class DemoCatalogSeeder {
           repository.create({
             title: demo.title,
             actorId,
-            urlId: urls.get(demo.url)!,
+            urlId,
             startTime: demo.startTime,
             endTime: Math.round((demo.startTime + clip.duration) * 1000) / 1000,
             language: demo.language,

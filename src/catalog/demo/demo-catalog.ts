@@ -27,6 +27,7 @@ export const DEMO_URLS = [
   { url: 'https://www.youtube.com/watch?v=ysdemoSeoul', title: '서울의 밤 (demo trailer)' },
   { url: 'https://www.youtube.com/watch?v=ysdemoHarbr', title: 'Harbour Lights (demo trailer)' },
   { url: 'https://www.youtube.com/watch?v=ysdemoSpring', title: '봄날의 약속 (demo trailer)' },
+  { url: 'https://www.youtube.com/watch?v=ysdemoRoadH', title: 'The Long Road Home (demo trailer)' },
 ];
 
 export const DEMO_TOKENS: DemoToken[] = [
@@ -40,6 +41,6 @@ export const DEMO_TOKENS: DemoToken[] = [
   { title: 'Harbour Lights', actor: 'James Whitfield', url: DEMO_URLS[1]!.url, language: 'en', voice: 'm1', startTime: 42.0, sentences: ['We have exactly ten minutes to get out of here.'] },
   { title: 'Harbour Lights', actor: 'Emma Clarke', url: DEMO_URLS[1]!.url, language: 'en', voice: 'f2', startTime: 77.7, sentences: ['Tell me the truth.', 'And I will help you.'] },
   { title: 'Harbour Lights', actor: 'James Whitfield', url: DEMO_URLS[1]!.url, language: 'en', voice: 'm1', startTime: 103.1, sentences: ['This city never sleeps, and neither do I.'] },
-  { title: 'The Long Road Home', actor: 'Emma Clarke', url: DEMO_URLS[1]!.url, language: 'en', voice: 'f2', startTime: 5.5, sentences: ['Sometimes the bravest thing is to stay.'] },
-  { title: 'The Long Road Home', actor: 'James Whitfield', url: DEMO_URLS[1]!.url, language: 'en', voice: 'm1', startTime: 58.2, sentences: ['Follow me.', 'And do not look back.'] },
+  { title: 'The Long Road Home', actor: 'Emma Clarke', url: DEMO_URLS[3]!.url, language: 'en', voice: 'f2', startTime: 5.5, sentences: ['Sometimes the bravest thing is to stay.'] },
+  { title: 'The Long Road Home', actor: 'James Whitfield', url: DEMO_URLS[3]!.url, language: 'en', voice: 'm1', startTime: 58.2, sentences: ['Follow me.', 'And do not look back.'] },
 ];
