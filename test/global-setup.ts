@@ -21,7 +21,7 @@ declare module 'vitest' {
  * template database with every migration and the queue's schema applied, which each test file copies.
  */
 export default async function setup(project: TestProject) {
-  execFileSync('npx', ['nest', 'build'], { stdio: 'inherit' });
+  execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
 
   let embedded: EmbeddedPostgres | undefined;
   let scratch: string | undefined;
