@@ -1,3 +1,6 @@
+import { HttpStatus } from '@nestjs/common';
+import { EngineError } from '../engine-error.js';
+
 /** One word of a transcript; seconds from the start of the media. */
 export interface TranscriptWord {
   word: string;
@@ -62,6 +65,6 @@ export class NoSpeechToTextEngine extends SpeechToTextEngine {
     return { engine: 'none' };
   }
   transcribe(): Promise<TranscriptionOutcome> {
-    return Promise.reject(new Error('no speech-to-text engine is configured'));
+    return Promise.reject(new EngineError('ENGINE_NOT_CONFIGURED', 'No speech-to-text engine is configured (SPEECH_TO_TEXT_ENGINE)', false, HttpStatus.SERVICE_UNAVAILABLE));
   }
 }
