@@ -227,7 +227,7 @@ export class EnvironmentVariables {
 
   @Transform(toNumber)
   @IsInt()
-  @Min(64 * 1024)
+  @Min(16_000)
   @Max(25 * 1000 * 1000)
   STT_MAX_CHUNK_BYTES = 24 * 1000 * 1000;
 
