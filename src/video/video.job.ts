@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { SpeechToTextEngine, type Transcript } from '../engines/speech-to-text/speech-to-text.engine.js';
+import { JobsService } from '../jobs/jobs.service.js';
 import { AWAIT_CALLBACK, JobProcessor, type Job, type JobContext, type JobHandler } from '../jobs/job-definition.js';
 import { TranscriptEntity } from './transcript.entity.js';
 
@@ -15,10 +16,19 @@ export interface VideoJobPayload {
 // Four hours: a long video on a busy ML server or a slow CPU whisper server.
 @JobProcessor({ type: VIDEO_JOB, retryLimit: 1, retryDelaySeconds: 10, deadlineSeconds: 4 * 3600 })
 export class VideoJob implements JobHandler<VideoJobPayload> {
-  constructor(private readonly engine: SpeechToTextEngine) {}
+  constructor(
+    private readonly engine: SpeechToTextEngine,
+    private readonly jobs: JobsService,
+  ) {}
 
   async handle({ job, signal, progress }: JobContext<VideoJobPayload>) {
-    const outcome = await this.engine.transcribe({ jobId: job.id, mediaKey: job.payload.videoKey, signal, progress });
+    const outcome = await this.engine.transcribe({
+      jobId: job.id,
+      mediaKey: job.payload.videoKey,
+      signal,
+      progress,
+      stillProcessing: async () => (await this.jobs.findById(job.id))?.status === 'processing',
+    });
     return outcome.status === 'submitted' ? AWAIT_CALLBACK : (outcome.transcript as unknown as Record<string, unknown>);
   }
 

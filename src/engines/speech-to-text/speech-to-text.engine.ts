@@ -37,6 +37,8 @@ export interface TranscriptionRequest {
   mediaKey: string;
   signal: AbortSignal;
   progress(progress: number, stage: string, message?: string): Promise<void>;
+  /** False once the job finished some other way (its callback arrived, it was canceled): stop waiting then. */
+  stillProcessing(): Promise<boolean>;
 }
 
 /** `completed` now, or `submitted`: the engine delivers the transcript later through the signed callback. */

@@ -32,7 +32,7 @@ export class MlServerSpeechToTextEngine extends SpeechToTextEngine {
     return { engine: this.name, url: this.config.speechToText.mlServer.url! };
   }
 
-  async transcribe({ jobId, mediaKey, signal, progress }: TranscriptionRequest): Promise<TranscriptionOutcome> {
+  async transcribe({ jobId, mediaKey, signal, progress, stillProcessing }: TranscriptionRequest): Promise<TranscriptionOutcome> {
     const { mlServer, timeoutMs, retries, retryDelayMs } = this.config.speechToText;
     // Long enough for the server to fetch it after a queue of its own.
     const expiresInSeconds = Math.max(6 * 3600, this.config.storage.signedUrlTtlSeconds);
@@ -54,6 +54,7 @@ export class MlServerSpeechToTextEngine extends SpeechToTextEngine {
     // Relays the server's progress until it says it is done; the transcript itself arrives by the callback.
     for (;;) {
       await sleep(mlServer.pollMs, undefined, { signal });
+      if (!(await stillProcessing())) break;
       const status = await this.client
         .request<{ status?: unknown; progress?: unknown; error?: unknown }>({
           engine: 'ml-server',
