@@ -120,9 +120,13 @@ describe('video transcripts with an OpenAI-compatible engine, on local storage',
     expect(row).toMatchObject({ ownerId: alice.user.id, sourceKey: fileKey, language: 'en' });
   });
 
-  it('GET / and /health say which speech-to-text engine is configured', async () => {
+  it('GET / and /health say which speech-to-text engine is configured; the routes are documented (and so attacked by the hostile-input test)', async () => {
     expect((await (await t.fetch('/')).json()).engines.speechToText).toBe(`openai at ${engine.url} (model whisper-large-v3)`);
     expect((await (await t.fetch('/health')).json()).details.engines).toMatchObject({ status: 'up', speechToText: expect.stringContaining('openai') });
+    const document = await (await t.fetch('/docs-json')).json();
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(['generate-url', 'request-process', 'status/{jobId}', 'progress/{jobId}', 'result/{jobId}', 'result/{jobId}.srt', 'result/{jobId}.vtt', 'result'].map((path) => `/api/upload-video/${path}`)),
+    );
   });
 
   it("another user's jobs and keys are 404; an anonymous caller cannot reach a signed-in user's", async () => {
