@@ -178,15 +178,29 @@ describe('video transcripts with an OpenAI-compatible engine, on local storage',
     }
   });
 
-  it('a video over VIDEO_MAX_UPLOAD_BYTES gets 413 and is deleted; nothing is queued', async () => {
-    const jobsBefore = await t.get(DataSource).query(`SELECT count(*)::int AS n FROM jobs`);
-    const { fileKey } = await uploadVideo(t, alice.headers, randomBytes(1024 * 1024 + 1));
-    expect(await stored(fileKey)).not.toBeNull();
-    const response = await requestProcess(t, alice.headers, fileKey);
-    expect(response.status).toBe(413);
-    expect((await response.json()).code).toBe('UPLOAD_TOO_LARGE');
+  it('a PUT over VIDEO_MAX_UPLOAD_BYTES to a local presigned URL gets 413 and nothing is kept', async () => {
+    const { url, fileKey } = await (await t.fetch('/api/upload-video/generate-url', json({ filename: 'big.mp4', filetype: 'video/mp4' }, { headers: alice.headers }))).json();
+    // Refused as soon as the Content-Length shows it, or as the bytes arrive: a client still sending may see the
+    // connection close instead of reading the 413.
+    const outcome = (response: Promise<Response>) => response.then((answer) => answer.status, () => 'connection closed');
+    const announced = await outcome(fetch(url, { method: 'PUT', headers: { 'content-type': 'video/mp4' }, body: randomBytes(1024 * 1024 + 1) }));
+    expect([413, 'connection closed']).toContain(announced);
+    const chunks = [randomBytes(700 * 1024), randomBytes(700 * 1024)];
+    const streamed = await outcome(
+      fetch(url, {
+        method: 'PUT',
+        headers: { 'content-type': 'video/mp4' },
+        body: new ReadableStream({ pull: (controller) => (chunks.length ? controller.enqueue(chunks.shift()!) : controller.close()) }),
+        duplex: 'half',
+      } as RequestInit),
+    );
+    expect([413, 'connection closed']).toContain(streamed);
+    // Just over the limit in one small write: the 413 is read.
+    const small = await (await t.fetch('/api/upload-video/generate-url', json({ filename: 'big.mp4', filetype: 'video/mp4' }, { headers: alice.headers }))).json();
+    expect(small.url).toContain('maxBytes=1048576');
+    const tampered = await fetch(small.url.replace('maxBytes=1048576', 'maxBytes=99999999'), { method: 'PUT', headers: { 'content-type': 'video/mp4' }, body: Buffer.from('x') });
+    expect(tampered.status).toBe(403);
     expect(await stored(fileKey)).toBeNull();
-    expect(await t.get(DataSource).query(`SELECT count(*)::int AS n FROM jobs`)).toEqual(jobsBefore);
     expect((await requestProcess(t, alice.headers, fileKey)).status).toBe(404);
   });
 
@@ -252,6 +266,19 @@ describe('video transcripts with an OpenAI-compatible engine, on S3 (presigned P
     await t?.close();
     await s3?.close();
     await engine?.close();
+  });
+
+  it('a video over VIDEO_MAX_UPLOAD_BYTES (S3 cannot bound a presigned PUT) gets 413 at request-process and is deleted; nothing is queued', async () => {
+    const alice = await signIn(t, 'big.s3@example.com');
+    const jobsBefore = await t.get(DataSource).query(`SELECT count(*)::int AS n FROM jobs`);
+    const { fileKey } = await uploadVideo(t, alice.headers, randomBytes(1024 * 1024 + 1));
+    expect(await t.get(ObjectStorage).head(fileKey)).not.toBeNull();
+    const response = await requestProcess(t, alice.headers, fileKey);
+    expect(response.status).toBe(413);
+    expect((await response.json()).code).toBe('UPLOAD_TOO_LARGE');
+    expect(await t.get(ObjectStorage).head(fileKey)).toBeNull();
+    expect(await t.get(DataSource).query(`SELECT count(*)::int AS n FROM jobs`)).toEqual(jobsBefore);
+    expect((await requestProcess(t, alice.headers, fileKey)).status).toBe(404);
   });
 
   it('upload → request-process → progress → a transcript with word timings inside its segments, SRT and VTT', async () => {

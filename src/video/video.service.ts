@@ -40,11 +40,12 @@ export class VideoService {
     private readonly config: AppConfig,
   ) {}
 
-  /** A presigned PUT for one video, its Content-Type signed; the bytes go straight to storage. */
+  /** A presigned PUT for one video, its Content-Type signed (and its size bounded where storage can); bytes go straight to storage. */
   async generateUploadUrl(caller: VideoCaller, { filename, filetype }: GenerateUploadUrlDto): Promise<UploadUrlDto> {
     if (!isVideoOrAudioType(filetype)) throw unsupportedVideoType(filetype);
     const fileKey = videoKeyFor(caller, filename);
-    return { url: await this.storage.presignPut(fileKey, { contentType: filetype }), fileKey };
+    const url = await this.storage.presignPut(fileKey, { contentType: filetype, maxBytes: this.config.video.maxUploadBytes });
+    return { url, fileKey };
   }
 
   /**

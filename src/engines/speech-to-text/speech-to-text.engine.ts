@@ -54,8 +54,6 @@ export abstract class SpeechToTextEngine {
   abstract readonly name: string;
   /** False for `none`: requests for transcripts are refused before anything is queued. */
   abstract readonly configured: boolean;
-  /** What /health and GET / show (never a secret). */
-  abstract describe(): Record<string, string>;
   abstract transcribe(request: TranscriptionRequest): Promise<TranscriptionOutcome>;
 }
 
@@ -63,9 +61,6 @@ export abstract class SpeechToTextEngine {
 export class NoSpeechToTextEngine extends SpeechToTextEngine {
   readonly name = 'none';
   readonly configured = false;
-  describe() {
-    return { engine: 'none' };
-  }
   transcribe(): Promise<TranscriptionOutcome> {
     return Promise.reject(new EngineError('ENGINE_NOT_CONFIGURED', 'No speech-to-text engine is configured (SPEECH_TO_TEXT_ENGINE)', false, HttpStatus.SERVICE_UNAVAILABLE));
   }

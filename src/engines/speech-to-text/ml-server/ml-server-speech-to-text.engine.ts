@@ -28,10 +28,6 @@ export class MlServerSpeechToTextEngine extends SpeechToTextEngine {
     super();
   }
 
-  describe() {
-    return { engine: this.name, url: this.config.speechToText.mlServer.url! };
-  }
-
   async transcribe({ jobId, mediaKey, signal, progress, stillProcessing }: TranscriptionRequest): Promise<TranscriptionOutcome> {
     const { mlServer, timeoutMs, retries, retryDelayMs } = this.config.speechToText;
     // Long enough for the server to fetch it after a queue of its own.

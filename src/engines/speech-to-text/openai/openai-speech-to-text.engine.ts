@@ -27,11 +27,6 @@ export class OpenAiSpeechToTextEngine extends SpeechToTextEngine {
     super();
   }
 
-  describe() {
-    const { baseUrl, model } = this.config.speechToText.openai;
-    return { engine: this.name, url: baseUrl!, model };
-  }
-
   async transcribe({ mediaKey, signal, progress }: TranscriptionRequest): Promise<TranscriptionOutcome> {
     const { openai, timeoutMs, retries, retryDelayMs } = this.config.speechToText;
     const engine = { name: this.name, model: openai.model };
