@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Transcript } from '../src/engines/speech-to-text/speech-to-text.engine.js';
@@ -222,10 +223,23 @@ describe('video transcripts with an OpenAI-compatible engine, on local storage',
     expect(await transcriptRows()).toBe(rows);
   });
 
-  it('a file without audio fails with AUDIO_UNREADABLE', async () => {
-    const { fileKey } = await uploadVideo(t, alice.headers, randomBytes(4096));
-    const { jobId } = await (await requestProcess(t, alice.headers, fileKey)).json();
-    expect((await followProgress(t, alice.headers, jobId)).at(-1)).toMatchObject({ status: 'failed', error: { code: 'AUDIO_UNREADABLE' } });
+  it('a file without audio, or a playlist pointing elsewhere, fails with AUDIO_UNREADABLE and reaches nothing', async () => {
+    const before = engine.received.length;
+    let fetched = 0;
+    const elsewhere = createServer((_req, res) => (fetched++, res.writeHead(200, { 'content-type': 'video/mp4' }).end(media.mp4)));
+    await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+    const segment = `http://127.0.0.1:${(elsewhere.address() as { port: number }).port}/segment.mp4`;
+    const playlist = Buffer.from(`#EXTM3U\n#EXT-X-TARGETDURATION:30\n#EXTINF:30,\n${segment}\n#EXTINF:10,\nfile:///etc/hostname\n#EXT-X-ENDLIST\n`);
+    for (const bytes of [randomBytes(4096), playlist]) {
+      const { fileKey } = await uploadVideo(t, alice.headers, bytes);
+      const { jobId } = await (await requestProcess(t, alice.headers, fileKey)).json();
+      const last = (await followProgress(t, alice.headers, jobId)).at(-1)!;
+      expect(last).toMatchObject({ status: 'failed', error: { code: 'AUDIO_UNREADABLE' } });
+      expect(last.error!.message).not.toMatch(/signature=|\/storage\//);
+    }
+    elsewhere.close();
+    expect(fetched).toBe(0);
+    expect(engine.received.length).toBe(before);
   });
 
   it('DELETE result removes the transcript, the job and the stored video', async () => {

@@ -7,6 +7,8 @@ import { EngineError } from '../engine-error.js';
 /** What speech recognisers resample to anyway: 16 kHz mono. MP3 at 32 kb/s is 4,000 bytes a second. */
 export const SPEECH_SAMPLE_RATE = 16_000;
 const SPEECH_BITRATE_BYTES_PER_SECOND = 4_000;
+/** ffmpeg demuxers of video and audio files (MP4/MOV/M4A, Matroska/WebM, AVI, FLV, MPEG-TS/PS, Ogg, MP3, WAV, FLAC, AAC, ASF/WMV). */
+const MEDIA_CONTAINERS = 'mov,matroska,avi,flv,mpegts,mpegps,mpeg,mpegvideo,ogg,mp3,wav,flac,aac,asf';
 
 export interface AudioPiece {
   path: string;
@@ -38,6 +40,10 @@ export async function extractSpeechAudio(
   const list = join(dir, 'pieces.csv');
   const args = [
     '-hide_banner', '-loglevel', 'error', '-nostdin',
+    // Only this input and real media containers: an uploaded playlist (HLS, concat) could otherwise make ffmpeg
+    // read local files or fetch other URLs.
+    '-protocol_whitelist', /^https?:\/\//.test(input) ? 'http,https,tcp,tls' : 'file',
+    '-format_whitelist', MEDIA_CONTAINERS,
     '-i', input,
     '-map', '0:a:0', '-vn', '-sn', '-dn',
     '-ac', '1', '-ar', String(SPEECH_SAMPLE_RATE), '-c:a', 'libmp3lame', '-b:a', '32k',
