@@ -17,6 +17,7 @@ import { loggerOptions } from './logging.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { MypageModule } from './mypage/mypage.module.js';
 import { StorageModule } from './storage/storage.module.js';
+import { VideoModule } from './video/video.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -42,6 +43,7 @@ export class AppModule {
         CatalogModule,
         AnalysisModule,
         MypageModule,
+        VideoModule,
         HealthModule,
         MetricsModule,
       ],

@@ -24,6 +24,9 @@ describe(startUpSummary.name, () => {
       ANALYSIS_ENGINE: 'remote',
       ANALYSIS_SERVER_URL: 'http://analysis.internal:8080',
       ANALYSIS_WEBHOOK_SECRET: 'webhook-secret-webhook',
+      SPEECH_TO_TEXT_ENGINE: 'openai',
+      STT_BASE_URL: 'http://whisper:stt-password@127.0.0.1:8080/v1',
+      STT_API_KEY: 'stt-api-key',
       JOBS_WORKER: 'false',
     });
     const summary = startUpSummary(config, { description: 'PostgreSQL at yousync@db.internal:5432/yousync' });
@@ -34,10 +37,14 @@ describe(startUpSummary.name, () => {
     expect(summary).toEqual({
       database: 'PostgreSQL at yousync@db.internal:5432/yousync',
       storage: 's3 bucket yousync at http://127.0.0.1:9000',
-      engines: { analysis: 'remote at http://analysis.internal:8080', textToSpeech: 'builtin (eSpeak NG)' },
+      engines: {
+        analysis: 'remote at http://analysis.internal:8080',
+        textToSpeech: 'builtin (eSpeak NG)',
+        speechToText: 'openai at http://127.0.0.1:8080/v1 (model whisper-1)',
+      },
       jobs: 'run by worker processes',
     });
-    for (const secret of ['minio-secret', 'aws-secret', 'webhook-secret', 'j'.repeat(40), 's'.repeat(40)]) {
+    for (const secret of ['minio-secret', 'aws-secret', 'webhook-secret', 'stt-password', 'stt-api-key', 'j'.repeat(40), 's'.repeat(40)]) {
       expect(JSON.stringify(summary) + line).not.toContain(secret);
     }
   });

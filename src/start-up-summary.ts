@@ -5,7 +5,7 @@ import type { OpenDatabase } from './database/database.js';
 export interface StartUpSummary {
   database: string;
   storage: string;
-  engines: { analysis: string; textToSpeech: string };
+  engines: EngineSummary;
   jobs: string;
 }
 
@@ -16,12 +16,30 @@ export function startUpSummary(config: AppConfig, database: Pick<OpenDatabase, '
     storage: s3
       ? `s3 bucket ${s3.bucket} at ${s3.endpoint ? withoutCredentials(s3.endpoint) : `AWS ${s3.region}`}`
       : `local disk in ${config.storage.localDir}`,
-    engines: {
-      analysis:
-        config.analysis.engine === 'remote' ? `remote at ${withoutCredentials(config.analysis.serverUrl ?? '')}` : 'builtin',
-      textToSpeech: 'builtin (eSpeak NG)',
-    },
+    engines: engineSummary(config),
     jobs: config.jobs.worker ? `run here, ${config.jobs.concurrency} at once per type` : 'run by worker processes',
+  };
+}
+
+/** Which engine does what, as the start-up line, GET / and /health say it (URLs without credentials). */
+export interface EngineSummary {
+  analysis: string;
+  textToSpeech: string;
+  /** `none` when no speech-to-text engine is configured (video transcripts answer 503). */
+  speechToText: string;
+}
+
+export function engineSummary(config: AppConfig): EngineSummary {
+  const stt = config.speechToText;
+  return {
+    analysis: config.analysis.engine === 'remote' ? `remote at ${withoutCredentials(config.analysis.serverUrl ?? '')}` : 'builtin',
+    textToSpeech: 'builtin (eSpeak NG)',
+    speechToText:
+      stt.engine === 'openai'
+        ? `openai at ${withoutCredentials(stt.openai.baseUrl ?? '')} (model ${stt.openai.model})`
+        : stt.engine === 'ml-server'
+          ? `ml-server at ${withoutCredentials(stt.mlServer.url ?? '')}`
+          : 'none',
   };
 }
 
@@ -30,7 +48,7 @@ export function webStartUpLine(config: AppConfig, summary: StartUpSummary): stri
   return (
     `YouSync listening on ${config.host}:${config.port} (${config.publicUrl}); database: ${summary.database}; ` +
     `storage: ${summary.storage}; engines: analysis ${summary.engines.analysis}, text-to-speech ` +
-    `${summary.engines.textToSpeech}; jobs: ${summary.jobs}; docs at ${config.publicUrl}/docs`
+    `${summary.engines.textToSpeech}, speech-to-text ${summary.engines.speechToText}; jobs: ${summary.jobs}; docs at ${config.publicUrl}/docs`
   );
 }
 
@@ -38,7 +56,8 @@ export function webStartUpLine(config: AppConfig, summary: StartUpSummary): stri
 export function workerStartUpLine(summary: StartUpSummary): string {
   return (
     `YouSync worker ${process.pid} running jobs; database: ${summary.database}; storage: ${summary.storage}; ` +
-    `engines: analysis ${summary.engines.analysis}, text-to-speech ${summary.engines.textToSpeech}`
+    `engines: analysis ${summary.engines.analysis}, text-to-speech ${summary.engines.textToSpeech}, ` +
+    `speech-to-text ${summary.engines.speechToText}`
   );
 }
 

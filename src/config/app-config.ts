@@ -53,6 +53,19 @@ export class AppConfig {
     retries: number;
     retryDelayMs: number;
   };
+  readonly speechToText: {
+    engine: 'none' | 'openai' | 'ml-server';
+    openai: { baseUrl?: string; apiKey?: string; model: string; maxChunkBytes: number };
+    mlServer: { url?: string; pollMs: number };
+    timeoutMs: number;
+    retries: number;
+    retryDelayMs: number;
+  };
+  readonly video: {
+    webhookSecret?: string;
+    maxUploadBytes: number;
+    anonymousRateLimitPerMinute: number;
+  };
   readonly auth: {
     jwtSecret: string;
     accessTtlSeconds: number;
@@ -138,6 +151,34 @@ export class AppConfig {
       timeoutMs: env.ANALYSIS_TIMEOUT_SECONDS * 1000,
       retries: env.ANALYSIS_REMOTE_RETRIES,
       retryDelayMs: env.ANALYSIS_REMOTE_RETRY_DELAY_MS,
+    };
+
+    if (env.SPEECH_TO_TEXT_ENGINE === 'openai' && !env.STT_BASE_URL) {
+      problems.push('STT_BASE_URL: required when SPEECH_TO_TEXT_ENGINE=openai (e.g. https://api.openai.com/v1 or http://127.0.0.1:8080/v1)');
+    }
+    if (env.SPEECH_TO_TEXT_ENGINE === 'ml-server' && !env.ML_SERVER_URL) {
+      problems.push('ML_SERVER_URL: required when SPEECH_TO_TEXT_ENGINE=ml-server');
+    }
+    if (env.SPEECH_TO_TEXT_ENGINE === 'ml-server' && !env.VIDEO_WEBHOOK_SECRET) {
+      problems.push('VIDEO_WEBHOOK_SECRET: required when SPEECH_TO_TEXT_ENGINE=ml-server (it authenticates the result callbacks)');
+    }
+    this.speechToText = {
+      engine: env.SPEECH_TO_TEXT_ENGINE,
+      openai: {
+        baseUrl: env.STT_BASE_URL?.replace(/\/+$/, ''),
+        apiKey: env.STT_API_KEY,
+        model: env.STT_MODEL,
+        maxChunkBytes: env.STT_MAX_CHUNK_BYTES,
+      },
+      mlServer: { url: env.ML_SERVER_URL?.replace(/\/+$/, ''), pollMs: env.ML_SERVER_POLL_SECONDS * 1000 },
+      timeoutMs: env.STT_TIMEOUT_SECONDS * 1000,
+      retries: env.STT_RETRIES,
+      retryDelayMs: env.STT_RETRY_DELAY_MS,
+    };
+    this.video = {
+      webhookSecret: env.VIDEO_WEBHOOK_SECRET,
+      maxUploadBytes: env.VIDEO_MAX_UPLOAD_BYTES,
+      anonymousRateLimitPerMinute: env.VIDEO_ANONYMOUS_RATE_LIMIT_PER_MINUTE,
     };
 
     const devLogin = env.AUTH_DEV_LOGIN ?? !this.isProduction;

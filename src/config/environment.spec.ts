@@ -63,4 +63,18 @@ describe(AppConfig.name, () => {
     const sut = loadAppConfig({ PORT: '8123', STORAGE_SIGNING_SECRET: 'x'.repeat(32) });
     expect(sut.publicUrl).toBe('http://localhost:8123');
   });
+
+  it('has no speech-to-text engine by default, and names what each engine needs', () => {
+    const secrets = { JWT_SECRET: 'j'.repeat(40), STORAGE_SIGNING_SECRET: 's'.repeat(40) };
+    const sut = loadAppConfig(secrets);
+    expect(sut.speechToText.engine).toBe('none');
+    expect(sut.speechToText.openai.maxChunkBytes).toBeLessThan(25 * 1000 * 1000);
+    expect(sut.video.maxUploadBytes).toBe(2 * 1024 ** 3);
+    expect(() => loadAppConfig({ ...secrets, SPEECH_TO_TEXT_ENGINE: 'openai' })).toThrow(/STT_BASE_URL: required when SPEECH_TO_TEXT_ENGINE=openai/);
+    expect(() => loadAppConfig({ ...secrets, SPEECH_TO_TEXT_ENGINE: 'ml-server' })).toThrow(/ML_SERVER_URL: required[\s\S]*VIDEO_WEBHOOK_SECRET: required/);
+    expect(() => loadAppConfig({ ...secrets, SPEECH_TO_TEXT_ENGINE: 'whisper' })).toThrow(/SPEECH_TO_TEXT_ENGINE/);
+    expect(() => loadAppConfig({ ...secrets, STT_MAX_CHUNK_BYTES: String(26 * 1000 * 1000) })).toThrow(/STT_MAX_CHUNK_BYTES/);
+    const openai = loadAppConfig({ ...secrets, SPEECH_TO_TEXT_ENGINE: 'openai', STT_BASE_URL: 'http://127.0.0.1:8080/v1/' });
+    expect(openai.speechToText.openai).toMatchObject({ baseUrl: 'http://127.0.0.1:8080/v1', model: 'whisper-1' });
+  });
 });

@@ -210,6 +210,72 @@ export class EnvironmentVariables {
   @Max(60_000)
   ANALYSIS_REMOTE_RETRY_DELAY_MS = 1000;
 
+  @IsIn(['none', 'openai', 'ml-server'])
+  SPEECH_TO_TEXT_ENGINE: 'none' | 'openai' | 'ml-server' = 'none';
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  STT_BASE_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  STT_API_KEY?: string;
+
+  @IsString()
+  @MinLength(1)
+  STT_MODEL = 'whisper-1';
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(16_000)
+  @Max(25 * 1000 * 1000)
+  STT_MAX_CHUNK_BYTES = 24 * 1000 * 1000;
+
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(1)
+  @Max(3600)
+  STT_TIMEOUT_SECONDS = 600;
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  STT_RETRIES = 3;
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  STT_RETRY_DELAY_MS = 1000;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  ML_SERVER_URL?: string;
+
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0.1)
+  @Max(600)
+  ML_SERVER_POLL_SECONDS = 5;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  VIDEO_WEBHOOK_SECRET?: string;
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1024)
+  @Max(64 * 1024 * 1024 * 1024)
+  VIDEO_MAX_UPLOAD_BYTES = 2 * 1024 * 1024 * 1024;
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  VIDEO_ANONYMOUS_RATE_LIMIT_PER_MINUTE = 20;
+
   @IsOptional()
   @IsString()
   @MinLength(32)

@@ -10,6 +10,7 @@ import { JobEventEntity } from '../jobs/job-event.entity.js';
 import { JobEntity } from '../jobs/job.entity.js';
 import { BookmarkEntity } from '../mypage/bookmark.entity.js';
 import { UserEntity } from '../users/user.entity.js';
+import { TranscriptEntity } from '../video/transcript.entity.js';
 import { WebhookDeliveryEntity } from '../webhooks/webhook-delivery.entity.js';
 
 /** Every entity of the service: the data source, the migration CLI and the drift test read this list. */
@@ -27,4 +28,5 @@ export const ENTITIES = [
   BookmarkEntity,
   AnalysisResultEntity,
   WebhookDeliveryEntity,
+  TranscriptEntity,
 ];

@@ -2,6 +2,8 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../common/public.decorator.js';
+import { AppConfig } from '../config/app-config.js';
+import { engineSummary } from '../start-up-summary.js';
 import { JobQueue } from '../jobs/job-queue.js';
 import { ObjectStorage } from '../storage/object-storage.js';
 
@@ -15,16 +17,19 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
     private readonly storage: ObjectStorage,
     private readonly queue: JobQueue,
+    private readonly config: AppConfig,
   ) {}
 
   @Get()
   @HealthCheck()
-  @ApiOperation({ summary: 'Liveness and readiness: database, storage and job queue; 503 when one is down' })
+  @ApiOperation({ summary: 'Liveness and readiness: database, storage and job queue (503 when one is down), and which engines are configured' })
   check() {
     return this.health.check([
       () => this.database.pingCheck('database', { timeout: 3000 }),
       () => this.probe('storage', () => this.storage.check(), { driver: this.storage.driver }),
       () => this.probe('queue', () => this.queue.ping()),
+      // Configuration, not a probe: which engines this instance uses (speechToText `none`: transcripts get 503).
+      () => this.indicators.check('engines').up({ ...engineSummary(this.config) }),
     ]);
   }
 

@@ -110,10 +110,10 @@ export class JobsService {
     return job;
   }
 
-  /** Deletes jobs of `ownerId` (those among `ids`) with their events, in the caller's transaction. */
-  async deleteOwned(manager: EntityManager, ownerId: string, ids: string[]): Promise<void> {
+  /** Deletes jobs of `ownerId` (null: ownerless jobs) among `ids`, with their events, in the caller's transaction. */
+  async deleteOwned(manager: EntityManager, ownerId: string | null, ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    const owned = await manager.find(JobEntity, { select: { id: true }, where: { id: In(ids), ownerId } });
+    const owned = await manager.find(JobEntity, { select: { id: true }, where: { id: In(ids), ownerId: ownerId ?? IsNull() } });
     const ownedIds = owned.map((job) => job.id);
     if (ownedIds.length === 0) return;
     await manager.delete(JobEntity, { id: In(ownedIds) });

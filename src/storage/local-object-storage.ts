@@ -127,10 +127,12 @@ export class LocalObjectStorage extends ObjectStorage {
       expires,
       contentType: method === 'PUT' ? options.contentType : undefined,
       downloadName: method === 'GET' ? options.downloadName : undefined,
+      maxBytes: method === 'PUT' ? options.maxBytes : undefined,
     };
     const query = new URLSearchParams({ expires: String(expires) });
     if (request.contentType) query.set('contentType', request.contentType);
     if (request.downloadName) query.set('filename', request.downloadName);
+    if (request.maxBytes !== undefined) query.set('maxBytes', String(request.maxBytes));
     query.set('signature', this.signer.sign(request));
     return `${this.publicUrl}/storage/${key.split('/').map(encodeURIComponent).join('/')}?${query}`;
   }

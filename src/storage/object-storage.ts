@@ -20,6 +20,11 @@ export interface PresignOptions {
   expiresInSeconds?: number;
   /** PUT: the Content-Type the uploader must send. */
   contentType?: string;
+  /**
+   * PUT: the largest body the uploader may send. The local adapter enforces it (413, nothing kept); an S3 presigned
+   * PUT cannot bound the size, so check it with head() before using the object.
+   */
+  maxBytes?: number;
   /** GET: served as an attachment with this file name. */
   downloadName?: string;
 }

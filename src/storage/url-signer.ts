@@ -6,6 +6,8 @@ export interface SignedRequest {
   expires: number;
   contentType?: string;
   downloadName?: string;
+  /** PUT: the largest body accepted. */
+  maxBytes?: number;
 }
 
 /** HMAC-SHA256 signatures for the local adapter's URLs: method, key, expiry and any constrained header. */
@@ -19,6 +21,8 @@ export class UrlSigner {
       String(request.expires),
       request.contentType ?? '',
       request.downloadName ?? '',
+      // Only when set, so URLs signed before the field existed stay valid.
+      ...(request.maxBytes !== undefined ? [String(request.maxBytes)] : []),
     ].join('\n');
     return createHmac('sha256', this.secret).update(canonical).digest('base64url');
   }

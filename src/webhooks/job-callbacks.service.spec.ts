@@ -84,4 +84,17 @@ describe(JobCallbacks.name, () => {
       message: expect.stringContaining('no secret'),
     });
   });
+
+  it('takes the job id from the signed body when the callback says so (one fixed URL for every job)', async () => {
+    const inBody = { ...callback, jobIdIn: 'body' as const };
+    const fixedUrl = 'http://x/result';
+    expect(await sut.receive(inBody, request({ job_id: JOB, result: { text: 'hi' } }, 'msg_5', fixedUrl))).toEqual({ status: 'received' });
+    expect(deps.jobs.complete).toHaveBeenCalledWith(JOB, { text: 'hi' }, expect.anything());
+    await expect(sut.receive(inBody, request({ result: {} }, 'msg_6', fixedUrl))).rejects.toMatchObject({ message: 'Job id not found' });
+    const tampered = request({ job_id: JOB, result: {} }, 'msg_7', fixedUrl);
+    tampered.rawBody = Buffer.from(JSON.stringify({ job_id: '00000000-0000-4000-8000-000000000000', result: {} }));
+    await expect(sut.receive(inBody, tampered)).rejects.toMatchObject({ code: 'WEBHOOK_SIGNATURE_INVALID' });
+    // Without the mode, a fixed URL carries no job id: the query decides, as before.
+    await expect(sut.receive(callback, request({ job_id: JOB, result: {} }, 'msg_8', fixedUrl))).rejects.toMatchObject({ message: 'Job id not found' });
+  });
 });

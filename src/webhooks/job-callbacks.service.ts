@@ -22,6 +22,12 @@ export interface JobCallback {
   unconfigured: string;
   notFound: () => DomainError;
   invalidJobId: () => DomainError;
+  /**
+   * Where the job id comes from: `query` (default), the signed callback URL this service gave the engine
+   * (`?job_id=&signature=`); or `body`, the signed body's `job_id`, for an engine that posts every job to one
+   * fixed URL (the Standard Webhooks signature over the body then binds the delivery to its job).
+   */
+  jobIdIn?: 'query' | 'body';
   /** Reads the parsed body; throws a DomainError (400) when it is neither a result nor a failure. */
   read(body: Record<string, unknown>): CallbackOutcome;
   /** Written in the transaction that completes the job. */
@@ -50,13 +56,14 @@ export class JobCallbacks {
     if (!callback.signer) throw new WebhookSignatureError(callback.unconfigured);
     const webhookId = callback.signer.verify(request.rawBody, request.headers);
 
-    const jobId = request.query.job_id;
-    if (typeof jobId !== 'string' || !UUID.test(jobId)) throw callback.invalidJobId();
-    if (!callback.signer.isCallbackFor(jobId, request.query.signature)) {
-      throw new WebhookSignatureError('this is not the callback URL given for that job');
-    }
     const body: unknown = JSON.parse(request.rawBody!.toString('utf8'));
     const fields = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+
+    const jobId = callback.jobIdIn === 'body' ? fields.job_id : request.query.job_id;
+    if (typeof jobId !== 'string' || !UUID.test(jobId)) throw callback.invalidJobId();
+    if (callback.jobIdIn !== 'body' && !callback.signer.isCallbackFor(jobId, request.query.signature)) {
+      throw new WebhookSignatureError('this is not the callback URL given for that job');
+    }
     if ('job_id' in fields && fields.job_id !== jobId) throw new WebhookSignatureError('the delivery names another job');
     const outcome = callback.read(fields);
     const job = await this.jobs.findById(jobId);
