@@ -61,6 +61,19 @@ export class AppConfig {
     retries: number;
     retryDelayMs: number;
   };
+  readonly textGeneration: {
+    engine: 'none' | 'openai' | 'seed-ttot';
+    openai: { baseUrl?: string; apiKey?: string; model: string };
+    seedTtotUrl?: string;
+    timeoutMs: number;
+  };
+  readonly voice: {
+    /** Per call to a seed ATOT/TTS server or an OpenAI speech server. */
+    timeoutMs: number;
+    contextTurns: number;
+    systemPrompt: string;
+    maxTextChars: number;
+  };
   readonly video: {
     webhookSecret?: string;
     maxUploadBytes: number;
@@ -174,6 +187,24 @@ export class AppConfig {
       timeoutMs: env.STT_TIMEOUT_SECONDS * 1000,
       retries: env.STT_RETRIES,
       retryDelayMs: env.STT_RETRY_DELAY_MS,
+    };
+    if (env.TEXT_GENERATION_ENGINE === 'openai' && !env.LLM_BASE_URL) {
+      problems.push('LLM_BASE_URL: required when TEXT_GENERATION_ENGINE=openai (e.g. https://api.openai.com/v1 or http://127.0.0.1:11434/v1)');
+    }
+    if (env.TEXT_GENERATION_ENGINE === 'seed-ttot' && !env.TTOT_URL) {
+      problems.push('TTOT_URL: required when TEXT_GENERATION_ENGINE=seed-ttot (e.g. http://127.0.0.1:8002)');
+    }
+    this.textGeneration = {
+      engine: env.TEXT_GENERATION_ENGINE,
+      openai: { baseUrl: env.LLM_BASE_URL?.replace(/\/+$/, ''), apiKey: env.LLM_API_KEY, model: env.LLM_MODEL },
+      seedTtotUrl: env.TTOT_URL?.replace(/\/+$/, ''),
+      timeoutMs: env.LLM_TIMEOUT_SECONDS * 1000,
+    };
+    this.voice = {
+      timeoutMs: env.VOICE_TIMEOUT_SECONDS * 1000,
+      contextTurns: env.VOICE_CONTEXT_TURNS,
+      systemPrompt: env.VOICE_SYSTEM_PROMPT,
+      maxTextChars: env.VOICE_MAX_TEXT_CHARS,
     };
     this.video = {
       webhookSecret: env.VIDEO_WEBHOOK_SECRET,
