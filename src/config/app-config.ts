@@ -70,6 +70,11 @@ export class AppConfig {
   readonly voice: {
     /** Per call to a seed ATOT/TTS server or an OpenAI speech server. */
     timeoutMs: number;
+    speech: {
+      engine: 'espeak' | 'openai' | 'seed-tts';
+      openai: { baseUrl?: string; apiKey?: string; model: string; voice: string };
+      seedTtsUrl?: string;
+    };
     contextTurns: number;
     systemPrompt: string;
     maxTextChars: number;
@@ -200,8 +205,19 @@ export class AppConfig {
       seedTtotUrl: env.TTOT_URL?.replace(/\/+$/, ''),
       timeoutMs: env.LLM_TIMEOUT_SECONDS * 1000,
     };
+    if (env.TEXT_TO_SPEECH_ENGINE === 'openai' && !env.TTS_BASE_URL) {
+      problems.push('TTS_BASE_URL: required when TEXT_TO_SPEECH_ENGINE=openai (e.g. https://api.openai.com/v1)');
+    }
+    if (env.TEXT_TO_SPEECH_ENGINE === 'seed-tts' && !env.TTS_URL) {
+      problems.push('TTS_URL: required when TEXT_TO_SPEECH_ENGINE=seed-tts (the full URL of its endpoint, e.g. http://127.0.0.1:8004/tts)');
+    }
     this.voice = {
       timeoutMs: env.VOICE_TIMEOUT_SECONDS * 1000,
+      speech: {
+        engine: env.TEXT_TO_SPEECH_ENGINE,
+        openai: { baseUrl: env.TTS_BASE_URL?.replace(/\/+$/, ''), apiKey: env.TTS_API_KEY, model: env.TTS_MODEL, voice: env.TTS_VOICE },
+        seedTtsUrl: env.TTS_URL,
+      },
       contextTurns: env.VOICE_CONTEXT_TURNS,
       systemPrompt: env.VOICE_SYSTEM_PROMPT,
       maxTextChars: env.VOICE_MAX_TEXT_CHARS,

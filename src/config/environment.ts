@@ -298,6 +298,29 @@ export class EnvironmentVariables {
   @Max(100_000)
   VOICE_MAX_TEXT_CHARS = 2000;
 
+  @IsIn(['espeak', 'openai', 'seed-tts'])
+  TEXT_TO_SPEECH_ENGINE: 'espeak' | 'openai' | 'seed-tts' = 'espeak';
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  TTS_BASE_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  TTS_API_KEY?: string;
+
+  @IsString()
+  @MinLength(1)
+  TTS_MODEL = 'tts-1';
+
+  @IsString()
+  @MinLength(1)
+  TTS_VOICE = 'alloy';
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  TTS_URL?: string;
+
   @IsOptional()
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
   ML_SERVER_URL?: string;
