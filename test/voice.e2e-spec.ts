@@ -241,9 +241,16 @@ describe('voice chat with OpenAI-compatible engines on loopback', () => {
 });
 
 describe('voice chat with the seed’s TTOT and TTS servers and the built-in eSpeak', () => {
-  it('seed-ttot and seed-tts complete a turn; with no TTS engine configured the built-in eSpeak speaks Korean', async () => {
+  it('seed-atot, seed-ttot and seed-tts complete a turn from audio; with no TTS engine configured the built-in eSpeak speaks Korean', async () => {
     const seed = await startSeedVoiceServers();
-    const t = await startTestApp({ TEXT_GENERATION_ENGINE: 'seed-ttot', TTOT_URL: seed.url, TEXT_TO_SPEECH_ENGINE: 'seed-tts', TTS_URL: `${seed.url}/tts` });
+    const t = await startTestApp({
+      SPEECH_TO_TEXT_ENGINE: 'seed-atot',
+      ATOT_URL: seed.url,
+      TEXT_GENERATION_ENGINE: 'seed-ttot',
+      TTOT_URL: seed.url,
+      TEXT_TO_SPEECH_ENGINE: 'seed-tts',
+      TTS_URL: `${seed.url}/tts`,
+    });
     const builtIn = await startTestApp({ TEXT_GENERATION_ENGINE: 'seed-ttot', TTOT_URL: seed.url });
     try {
       const user = await signIn(t, 'seed-voice@yousync.test');
@@ -251,6 +258,18 @@ describe('voice chat with the seed’s TTOT and TTS servers and the built-in eSp
       expect(body).toMatchObject({ success: true, final_data: { ttot_text: replyTo('hi seed') } });
       expect(seed.generated.at(-1)).toMatchObject({ text: 'hi seed', history: [] });
       expect(seed.spoken.at(-1)).toBe(replyTo('hi seed'));
+
+      const wav = toneWav(0.3);
+      const spokenTurn = await (await t.fetch('/voice/run-full-pipeline', { method: 'POST', headers: user.headers, body: audioForm(wav) })).json();
+      expect(spokenTurn).toMatchObject({ success: true, step1_atot: { atot_text: 'question from audio' }, final_data: { ttot_text: replyTo('question from audio') } });
+      expect(seed.heard.at(-1)).toBe(wav.length);
+      expect(seed.generated.at(-1)).toMatchObject({
+        text: 'question from audio',
+        history: [
+          { role: 'user', content: 'hi seed' },
+          { role: 'assistant', content: replyTo('hi seed') },
+        ],
+      });
 
       const other = await signIn(builtIn, 'espeak-voice@yousync.test');
       const spoken = await (await builtIn.fetch('/voice/run-full-pipeline', json({ text: '안녕하세요' }, { headers: other.headers }))).json();

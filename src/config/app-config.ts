@@ -54,8 +54,9 @@ export class AppConfig {
     retryDelayMs: number;
   };
   readonly speechToText: {
-    engine: 'none' | 'openai' | 'ml-server';
+    engine: 'none' | 'openai' | 'ml-server' | 'seed-atot';
     openai: { baseUrl?: string; apiKey?: string; model: string; maxChunkBytes: number };
+    seedAtotUrl?: string;
     mlServer: { url?: string; pollMs: number };
     timeoutMs: number;
     retries: number;
@@ -180,6 +181,9 @@ export class AppConfig {
     if (env.SPEECH_TO_TEXT_ENGINE === 'ml-server' && !env.VIDEO_WEBHOOK_SECRET) {
       problems.push('VIDEO_WEBHOOK_SECRET: required when SPEECH_TO_TEXT_ENGINE=ml-server (it authenticates the result callbacks)');
     }
+    if (env.SPEECH_TO_TEXT_ENGINE === 'seed-atot' && !env.ATOT_URL) {
+      problems.push('ATOT_URL: required when SPEECH_TO_TEXT_ENGINE=seed-atot (e.g. http://127.0.0.1:8000)');
+    }
     this.speechToText = {
       engine: env.SPEECH_TO_TEXT_ENGINE,
       openai: {
@@ -189,6 +193,7 @@ export class AppConfig {
         maxChunkBytes: env.STT_MAX_CHUNK_BYTES,
       },
       mlServer: { url: env.ML_SERVER_URL?.replace(/\/+$/, ''), pollMs: env.ML_SERVER_POLL_SECONDS * 1000 },
+      seedAtotUrl: env.ATOT_URL?.replace(/\/+$/, ''),
       timeoutMs: env.STT_TIMEOUT_SECONDS * 1000,
       retries: env.STT_RETRIES,
       retryDelayMs: env.STT_RETRY_DELAY_MS,

@@ -211,8 +211,12 @@ export class EnvironmentVariables {
   @Max(60_000)
   ANALYSIS_REMOTE_RETRY_DELAY_MS = 1000;
 
-  @IsIn(['none', 'openai', 'ml-server'])
-  SPEECH_TO_TEXT_ENGINE: 'none' | 'openai' | 'ml-server' = 'none';
+  @IsIn(['none', 'openai', 'ml-server', 'seed-atot'])
+  SPEECH_TO_TEXT_ENGINE: 'none' | 'openai' | 'ml-server' | 'seed-atot' = 'none';
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  ATOT_URL?: string;
 
   @IsOptional()
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })

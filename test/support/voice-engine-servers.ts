@@ -76,10 +76,18 @@ export async function startOpenAiVoiceServer(): Promise<VoiceEngineDouble> {
   });
 }
 
-/** Seed 000's TTOT (`POST /generate` → `{ttot_text}`) and TTS (`POST /tts` → WAV) servers on one loopback port. */
+/** Seed 000's ATOT (`POST /run-model`, multipart `file` → `{atot_text}`), TTOT (`POST /generate` → `{ttot_text}`) and TTS (`POST /tts` → WAV) servers on one loopback port. */
 export async function startSeedVoiceServers() {
-  const double = { generated: [] as Array<Record<string, unknown>>, spoken: [] as string[] };
+  const double = { generated: [] as Array<Record<string, unknown>>, spoken: [] as string[], heard: [] as number[], recognised: 'question from audio' };
   const server = createServer(async (req, res) => {
+    if (req.url === '/run-model') {
+      const form = await new Request('http://atot/', { method: 'POST', headers: req.headers as Record<string, string>, body: req as never, duplex: 'half' } as RequestInit).formData();
+      const file = form.get('file');
+      if (!(file instanceof Blob)) return void res.writeHead(422).end();
+      double.heard.push(file.size);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ atot_text: double.recognised }));
+      return;
+    }
     const body = await readJson(req);
     if (req.url === '/generate') {
       double.generated.push(body);
