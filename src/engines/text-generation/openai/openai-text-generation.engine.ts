@@ -58,7 +58,9 @@ async function readDeltas(body: Readable, onDelta: (text: string) => void, idleM
   let buffered = '';
   let timedOut = false;
   let idle: NodeJS.Timeout | undefined;
+  let lastChunkAt = Date.now();
   const arm = () => {
+    lastChunkAt = Date.now();
     clearTimeout(idle);
     idle = setTimeout(() => {
       timedOut = true;
@@ -95,7 +97,8 @@ async function readDeltas(body: Readable, onDelta: (text: string) => void, idleM
     return reply;
   } catch (error) {
     if (signal?.aborted) throw signal.reason ?? error;
-    if (timedOut) throw new EngineError('ENGINE_TIMEOUT', `${ENGINE} sent nothing for ${idleMs} ms`, false, HttpStatus.GATEWAY_TIMEOUT);
+    // The client's socket timeout may end the silent stream just before our own timer does.
+    if (timedOut || Date.now() - lastChunkAt >= idleMs * 0.9) throw new EngineError('ENGINE_TIMEOUT', `${ENGINE} sent nothing for ${idleMs} ms`, false, HttpStatus.GATEWAY_TIMEOUT);
     if (error instanceof EngineError) throw error;
     throw new EngineError('ENGINE_UNAVAILABLE', `${ENGINE} broke off its stream (${(error as Error).message})`, false, HttpStatus.SERVICE_UNAVAILABLE);
   } finally {
