@@ -303,7 +303,9 @@ export class VoiceService {
       turn.errors = [...turn.errors.filter((error) => error.step !== step), { step, code: failure.code, message: failure.message }];
     } finally {
       turn.latencyMs[step] = Math.round(performance.now() - started);
-      await this.turns.save(turn);
+      // update, not save: save reads the row back first, a second round trip per step.
+      const { atotText, ttotText, outputKey, steps, errors, latencyMs, engines } = turn;
+      await this.turns.update({ id: turn.id }, { atotText, ttotText, outputKey, steps, errors, latencyMs, engines });
     }
     return turn.steps[step] === 'ok';
   }
