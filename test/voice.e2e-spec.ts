@@ -65,6 +65,21 @@ describe('voice chat on the embedded default (no engine servers)', () => {
     expect(Buffer.from(await audio.arrayBuffer()).equals(wav)).toBe(true);
   });
 
+  it('a streamed turn with no text engine ends with an error event naming the step and ENGINE_NOT_CONFIGURED', async () => {
+    const started = await t.fetch('/voice/turns', json({ text: 'stream without engines' }, { headers: user.headers }));
+    expect(started.status).toBe(202);
+    const { turn_id, events } = await started.json();
+    const stream = await SseClient.open(`${t.baseUrl}${events}`, user.headers);
+    await stream.finished();
+    const names = stream.messages.map((message) => message.event);
+    expect(names).toContain('transcript');
+    expect(names).not.toContain('reply.delta');
+    expect(names.at(-1)).toBe('error');
+    const error = JSON.parse(stream.messages.at(-1)!.data);
+    expect(error).toMatchObject({ step: 'ttot', code: 'ENGINE_NOT_CONFIGURED', turn: { turn_id, success: false } });
+    expect(error.message).toMatch(/TEXT_GENERATION_ENGINE/);
+  });
+
   it('refuses a step out of order with 409 naming the step to call first', async () => {
     const other = await signIn(t, 'voice-order@yousync.test');
     const ttot = await t.fetch('/voice/ttot', { method: 'POST', headers: other.headers });

@@ -38,9 +38,14 @@ export class VoiceTurnJob implements JobHandler<VoiceTurnJobPayload> {
   }
 }
 
-/** `event: transcript|reply.delta|audio` with `data: {text}` / `{url}`, then `done` (the turn) or `error`. */
+/** `event: transcript|reply.delta|audio` with `data: {text}` / `{url}`, then `done` (the turn) or `error` ({step, code, message, turn}). */
 export const voiceTurnFrame: JobProjection = ({ data: job }) => {
-  if (job.status === 'completed') return { event: 'done', data: job.result };
+  if (job.status === 'completed') {
+    // A step that failed (the turn is saved all the same): `error` with its code, and the turn as `done` would carry it.
+    const turn = job.result as { errors?: Array<{ step: string; code: string; message: string }> } | null;
+    const failed = turn?.errors?.[0];
+    return failed ? { event: 'error', data: { ...failed, turn } } : { event: 'done', data: turn };
+  }
   if (job.status === 'failed' || job.status === 'canceled') {
     return { event: 'error', data: job.error ?? { code: 'JOB_CANCELED', message: 'The turn was canceled' } };
   }
