@@ -191,6 +191,8 @@ describe('voice chat with OpenAI-compatible engines on loopback', () => {
     try {
       const atot = await t.fetch('/voice/atot', json({ text: 'speak to me' }, { headers: bob.headers }));
       expect((await atot.json()).atot_text).toBe('speak to me');
+      // A refused input stores nothing and leaves the open turn as it was.
+      expect((await t.fetch('/voice/atot', json({ text: '' }, { headers: bob.headers }))).status).toBe(400);
       const ttot = await (await t.fetch('/voice/ttot', { method: 'POST', headers: bob.headers })).json();
       expect(ttot).toMatchObject({ success: true, ttot_text: replyTo('speak to me') });
       const again = await t.fetch('/voice/ttot', { method: 'POST', headers: bob.headers });

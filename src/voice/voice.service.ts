@@ -2,7 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Request } from 'express';
 import { Readable } from 'node:stream';
-import { Repository } from 'typeorm';
+import { Not, Repository } from 'typeorm';
 import type { AuthenticatedUser } from '../auth/current-user.decorator.js';
 import { DomainError } from '../common/domain-error.js';
 import { AppConfig } from '../config/app-config.js';
@@ -84,8 +84,8 @@ export class VoiceService {
 
   /** Step 1: a new open turn from audio (recognised) or text; an earlier unfinished turn is closed. */
   async atot(user: AuthenticatedUser, input: VoiceInput): Promise<AtotStepDto> {
-    await this.turns.update({ ownerId: user.id, closed: false }, { closed: true });
     const turn = await this.start(user, input);
+    await this.closeEarlierTurns(turn);
     await this.recognise(turn);
     return this.atotStep(turn);
   }
@@ -123,8 +123,8 @@ export class VoiceService {
 
   /** All three steps on a new turn; each step runs only when the one before it succeeded. */
   async runFullPipeline(user: AuthenticatedUser, input: VoiceInput, listener: TurnListener = {}): Promise<FullPipelineDto> {
-    await this.turns.update({ ownerId: user.id, closed: false }, { closed: true });
     const turn = await this.start(user, input);
+    await this.closeEarlierTurns(turn);
     return this.runSteps(turn, listener);
   }
 
@@ -188,8 +188,8 @@ export class VoiceService {
 
   /** POST /voice/turns: the turn is stored, and its steps run as a job whose stream carries each piece. */
   async startStreamedTurn(user: AuthenticatedUser, input: VoiceInput): Promise<VoiceTurnStartedDto> {
-    await this.turns.update({ ownerId: user.id, closed: false }, { closed: true });
     const turn = await this.start(user, input);
+    await this.closeEarlierTurns(turn);
     const payload: VoiceTurnJobPayload = { turnId: turn.id };
     const job = await this.jobs.create(VOICE_TURN_JOB, payload, { ownerId: user.id });
     await this.turns.update({ id: turn.id }, { jobId: job.id });
@@ -308,6 +308,11 @@ export class VoiceService {
       await this.turns.update({ id: turn.id }, { atotText, ttotText, outputKey, steps, errors, latencyMs, engines });
     }
     return turn.steps[step] === 'ok';
+  }
+
+  /** A new turn replaces the user's open one (a refused input, stored nowhere, leaves it open). */
+  private async closeEarlierTurns(turn: VoiceTurnEntity): Promise<void> {
+    await this.turns.update({ ownerId: turn.ownerId, closed: false, id: Not(turn.id) }, { closed: true });
   }
 
   private async close(turn: VoiceTurnEntity): Promise<void> {
