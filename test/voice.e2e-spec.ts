@@ -184,6 +184,12 @@ describe('voice chat with OpenAI-compatible engines on loopback', () => {
     const done = JSON.parse(stream.messages.at(-1)!.data);
     expect(done).toMatchObject({ turn_id, success: true, final_data: { ttot_text: reply, output_wav: `/voice/turns/${turn_id}/output` } });
     expect(engine.chats.at(-1)!.stream).toBe(true);
+
+    // Opened after the turn finished, the stream still replays every piece from the start.
+    const late = await SseClient.open(`${t.baseUrl}${events}`, alice.headers);
+    await late.finished();
+    expect(late.messages.filter((message) => message.event === 'reply.delta').map((message) => JSON.parse(message.data).text).join('')).toBe(reply);
+    expect(late.messages.map((message) => message.event)).toContain('transcript');
   });
 
   it('a speech server that is down gives tts_success false and output_wav null, and the turn is saved', async () => {

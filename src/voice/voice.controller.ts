@@ -151,7 +151,7 @@ export class VoiceController {
     @Res() res: Response,
   ): Promise<void> {
     const jobId = await this.voice.turnJobId(user, id);
-    await this.streams.stream(req, res, jobId, voiceTurnFrame);
+    await this.streams.stream(req, res, jobId, voiceTurnFrame, 'start');
   }
 
   @Get('turns/:id/input')
