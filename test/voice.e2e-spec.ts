@@ -85,6 +85,8 @@ describe('voice chat on the embedded default (no engine servers)', () => {
     const ttot = await t.fetch('/voice/ttot', { method: 'POST', headers: other.headers });
     expect(ttot.status).toBe(409);
     expect((await ttot.json()).message).toMatch(/POST \/voice\/atot first/);
+    expect((await t.fetch('/voice/atot', { headers: other.headers })).status).toBe(409);
+    expect((await t.fetch('/voice/ttot', { headers: other.headers })).status).toBe(409);
     const speak = await t.fetch('/voice/process-audio', { method: 'POST', headers: other.headers });
     expect(speak.status).toBe(409);
     expect((await speak.json()).message).toMatch(/POST \/voice\/ttot first/);
@@ -199,6 +201,7 @@ describe('voice chat with OpenAI-compatible engines on loopback', () => {
       expect((await atot.json()).atot_text).toBe('speak to me');
       // A refused input stores nothing and leaves the open turn as it was.
       expect((await t.fetch('/voice/atot', json({ text: '' }, { headers: bob.headers }))).status).toBe(400);
+      expect(await (await t.fetch('/voice/atot', { headers: bob.headers })).json()).toMatchObject({ success: true, atot_text: 'speak to me' });
       const ttot = await (await t.fetch('/voice/ttot', { method: 'POST', headers: bob.headers })).json();
       expect(ttot).toMatchObject({ success: true, ttot_text: replyTo('speak to me') });
       const again = await t.fetch('/voice/ttot', { method: 'POST', headers: bob.headers });

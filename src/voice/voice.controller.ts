@@ -85,10 +85,11 @@ export class VoiceController {
   }
 
   @Get('atot')
-  @ApiOperation({ summary: 'Seed alias of POST /voice/atot with nothing to recognise: answers 400 VOICE_INPUT_REQUIRED', deprecated: true })
+  @ApiOperation({ summary: "Seed alias: the open turn's step 1 as POST /voice/atot answered it", deprecated: true })
   @ApiOkResponse({ type: AtotStepDto })
-  atotAlias(@CurrentUser() user: AuthenticatedUser, @Req() req: Request): Promise<AtotStepDto> {
-    return this.voice.atot(user, { req });
+  @ApiConflictResponse({ description: 'VOICE_STEP_OUT_OF_ORDER: no open turn (POST /voice/atot first)' })
+  atotAlias(@CurrentUser() user: AuthenticatedUser): Promise<AtotStepDto> {
+    return this.voice.openAtot(user);
   }
 
   @Post('ttot')

@@ -90,6 +90,13 @@ export class VoiceService {
     return this.atotStep(turn);
   }
 
+  /** The seed's GET /atot: the open turn's first step as it stands. */
+  async openAtot(user: AuthenticatedUser): Promise<AtotStepDto> {
+    const turn = await this.openTurn(user);
+    if (!turn) throw voiceStepOutOfOrder('No open turn: call POST /voice/atot first');
+    return this.atotStep(turn);
+  }
+
   /** Step 2 on the open turn. */
   async ttot(user: AuthenticatedUser): Promise<TtotStepDto> {
     const turn = await this.openTurn(user);
