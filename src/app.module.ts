@@ -18,6 +18,7 @@ import { MetricsModule } from './metrics/metrics.module.js';
 import { MypageModule } from './mypage/mypage.module.js';
 import { StorageModule } from './storage/storage.module.js';
 import { VideoModule } from './video/video.module.js';
+import { VoiceModule } from './voice/voice.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -44,6 +45,7 @@ export class AppModule {
         AnalysisModule,
         MypageModule,
         VideoModule,
+        VoiceModule,
         HealthModule,
         MetricsModule,
       ],

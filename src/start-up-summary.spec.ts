@@ -27,6 +27,10 @@ describe(startUpSummary.name, () => {
       SPEECH_TO_TEXT_ENGINE: 'openai',
       STT_BASE_URL: 'http://whisper:stt-password@127.0.0.1:8080/v1',
       STT_API_KEY: 'stt-api-key',
+      TEXT_GENERATION_ENGINE: 'openai',
+      LLM_BASE_URL: 'http://ollama:llm-password@127.0.0.1:11434/v1',
+      LLM_API_KEY: 'llm-api-key',
+      LLM_MODEL: 'llama3.2',
       JOBS_WORKER: 'false',
     });
     const summary = startUpSummary(config, { description: 'PostgreSQL at yousync@db.internal:5432/yousync' });
@@ -41,10 +45,12 @@ describe(startUpSummary.name, () => {
         analysis: 'remote at http://analysis.internal:8080',
         textToSpeech: 'builtin (eSpeak NG)',
         speechToText: 'openai at http://127.0.0.1:8080/v1 (model whisper-1)',
+        textGeneration: 'openai at http://127.0.0.1:11434/v1 (model llama3.2)',
+        replySpeech: 'builtin (eSpeak NG)',
       },
       jobs: 'run by worker processes',
     });
-    for (const secret of ['minio-secret', 'aws-secret', 'webhook-secret', 'stt-password', 'stt-api-key', 'j'.repeat(40), 's'.repeat(40)]) {
+    for (const secret of ['minio-secret', 'aws-secret', 'webhook-secret', 'stt-password', 'stt-api-key', 'llm-password', 'llm-api-key', 'j'.repeat(40), 's'.repeat(40)]) {
       expect(JSON.stringify(summary) + line).not.toContain(secret);
     }
   });

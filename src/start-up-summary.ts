@@ -27,10 +27,16 @@ export interface EngineSummary {
   textToSpeech: string;
   /** `none` when no speech-to-text engine is configured (video transcripts answer 503). */
   speechToText: string;
+  /** Voice replies: `none` when unconfigured (step 2 of a voice turn fails with ENGINE_NOT_CONFIGURED). */
+  textGeneration: string;
+  /** Voice reply audio: the built-in eSpeak NG unless TEXT_TO_SPEECH_ENGINE names a server. */
+  replySpeech: string;
 }
 
 export function engineSummary(config: AppConfig): EngineSummary {
   const stt = config.speechToText;
+  const llm = config.textGeneration;
+  const speech = config.voice.speech;
   return {
     analysis: config.analysis.engine === 'remote' ? `remote at ${withoutCredentials(config.analysis.serverUrl ?? '')}` : 'builtin',
     textToSpeech: 'builtin (eSpeak NG)',
@@ -39,7 +45,21 @@ export function engineSummary(config: AppConfig): EngineSummary {
         ? `openai at ${withoutCredentials(stt.openai.baseUrl ?? '')} (model ${stt.openai.model})`
         : stt.engine === 'ml-server'
           ? `ml-server at ${withoutCredentials(stt.mlServer.url ?? '')}`
+          : stt.engine === 'seed-atot'
+            ? `seed-atot at ${withoutCredentials(stt.seedAtotUrl ?? '')}`
+            : 'none',
+    textGeneration:
+      llm.engine === 'openai'
+        ? `openai at ${withoutCredentials(llm.openai.baseUrl ?? '')} (model ${llm.openai.model})`
+        : llm.engine === 'seed-ttot'
+          ? `seed-ttot at ${withoutCredentials(llm.seedTtotUrl ?? '')}`
           : 'none',
+    replySpeech:
+      speech.engine === 'openai'
+        ? `openai at ${withoutCredentials(speech.openai.baseUrl ?? '')} (model ${speech.openai.model})`
+        : speech.engine === 'seed-tts'
+          ? `seed-tts at ${withoutCredentials(speech.seedTtsUrl ?? '')}`
+          : 'builtin (eSpeak NG)',
   };
 }
 
@@ -48,7 +68,8 @@ export function webStartUpLine(config: AppConfig, summary: StartUpSummary): stri
   return (
     `YouSync listening on ${config.host}:${config.port} (${config.publicUrl}); database: ${summary.database}; ` +
     `storage: ${summary.storage}; engines: analysis ${summary.engines.analysis}, text-to-speech ` +
-    `${summary.engines.textToSpeech}, speech-to-text ${summary.engines.speechToText}; jobs: ${summary.jobs}; docs at ${config.publicUrl}/docs`
+    `${summary.engines.textToSpeech}, speech-to-text ${summary.engines.speechToText}, text generation ` +
+    `${summary.engines.textGeneration}, voice replies spoken by ${summary.engines.replySpeech}; jobs: ${summary.jobs}; docs at ${config.publicUrl}/docs`
   );
 }
 

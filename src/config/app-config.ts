@@ -54,12 +54,31 @@ export class AppConfig {
     retryDelayMs: number;
   };
   readonly speechToText: {
-    engine: 'none' | 'openai' | 'ml-server';
+    engine: 'none' | 'openai' | 'ml-server' | 'seed-atot';
     openai: { baseUrl?: string; apiKey?: string; model: string; maxChunkBytes: number };
+    seedAtotUrl?: string;
     mlServer: { url?: string; pollMs: number };
     timeoutMs: number;
     retries: number;
     retryDelayMs: number;
+  };
+  readonly textGeneration: {
+    engine: 'none' | 'openai' | 'seed-ttot';
+    openai: { baseUrl?: string; apiKey?: string; model: string };
+    seedTtotUrl?: string;
+    timeoutMs: number;
+  };
+  readonly voice: {
+    /** Per call to a seed ATOT/TTS server or an OpenAI speech server. */
+    timeoutMs: number;
+    speech: {
+      engine: 'espeak' | 'openai' | 'seed-tts';
+      openai: { baseUrl?: string; apiKey?: string; model: string; voice: string };
+      seedTtsUrl?: string;
+    };
+    contextTurns: number;
+    systemPrompt: string;
+    maxTextChars: number;
   };
   readonly video: {
     webhookSecret?: string;
@@ -162,6 +181,9 @@ export class AppConfig {
     if (env.SPEECH_TO_TEXT_ENGINE === 'ml-server' && !env.VIDEO_WEBHOOK_SECRET) {
       problems.push('VIDEO_WEBHOOK_SECRET: required when SPEECH_TO_TEXT_ENGINE=ml-server (it authenticates the result callbacks)');
     }
+    if (env.SPEECH_TO_TEXT_ENGINE === 'seed-atot' && !env.ATOT_URL) {
+      problems.push('ATOT_URL: required when SPEECH_TO_TEXT_ENGINE=seed-atot (e.g. http://127.0.0.1:8000)');
+    }
     this.speechToText = {
       engine: env.SPEECH_TO_TEXT_ENGINE,
       openai: {
@@ -171,9 +193,39 @@ export class AppConfig {
         maxChunkBytes: env.STT_MAX_CHUNK_BYTES,
       },
       mlServer: { url: env.ML_SERVER_URL?.replace(/\/+$/, ''), pollMs: env.ML_SERVER_POLL_SECONDS * 1000 },
+      seedAtotUrl: env.ATOT_URL?.replace(/\/+$/, ''),
       timeoutMs: env.STT_TIMEOUT_SECONDS * 1000,
       retries: env.STT_RETRIES,
       retryDelayMs: env.STT_RETRY_DELAY_MS,
+    };
+    if (env.TEXT_GENERATION_ENGINE === 'openai' && !env.LLM_BASE_URL) {
+      problems.push('LLM_BASE_URL: required when TEXT_GENERATION_ENGINE=openai (e.g. https://api.openai.com/v1 or http://127.0.0.1:11434/v1)');
+    }
+    if (env.TEXT_GENERATION_ENGINE === 'seed-ttot' && !env.TTOT_URL) {
+      problems.push('TTOT_URL: required when TEXT_GENERATION_ENGINE=seed-ttot (e.g. http://127.0.0.1:8002)');
+    }
+    this.textGeneration = {
+      engine: env.TEXT_GENERATION_ENGINE,
+      openai: { baseUrl: env.LLM_BASE_URL?.replace(/\/+$/, ''), apiKey: env.LLM_API_KEY, model: env.LLM_MODEL },
+      seedTtotUrl: env.TTOT_URL?.replace(/\/+$/, ''),
+      timeoutMs: env.LLM_TIMEOUT_SECONDS * 1000,
+    };
+    if (env.TEXT_TO_SPEECH_ENGINE === 'openai' && !env.TTS_BASE_URL) {
+      problems.push('TTS_BASE_URL: required when TEXT_TO_SPEECH_ENGINE=openai (e.g. https://api.openai.com/v1)');
+    }
+    if (env.TEXT_TO_SPEECH_ENGINE === 'seed-tts' && !env.TTS_URL) {
+      problems.push('TTS_URL: required when TEXT_TO_SPEECH_ENGINE=seed-tts (the full URL of its endpoint, e.g. http://127.0.0.1:8004/tts)');
+    }
+    this.voice = {
+      timeoutMs: env.VOICE_TIMEOUT_SECONDS * 1000,
+      speech: {
+        engine: env.TEXT_TO_SPEECH_ENGINE,
+        openai: { baseUrl: env.TTS_BASE_URL?.replace(/\/+$/, ''), apiKey: env.TTS_API_KEY, model: env.TTS_MODEL, voice: env.TTS_VOICE },
+        seedTtsUrl: env.TTS_URL,
+      },
+      contextTurns: env.VOICE_CONTEXT_TURNS,
+      systemPrompt: env.VOICE_SYSTEM_PROMPT,
+      maxTextChars: env.VOICE_MAX_TEXT_CHARS,
     };
     this.video = {
       webhookSecret: env.VIDEO_WEBHOOK_SECRET,

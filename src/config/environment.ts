@@ -9,6 +9,7 @@ import {
   IsString,
   IsUrl,
   Max,
+  MaxLength,
   Min,
   MinLength,
   validateSync,
@@ -210,8 +211,12 @@ export class EnvironmentVariables {
   @Max(60_000)
   ANALYSIS_REMOTE_RETRY_DELAY_MS = 1000;
 
-  @IsIn(['none', 'openai', 'ml-server'])
-  SPEECH_TO_TEXT_ENGINE: 'none' | 'openai' | 'ml-server' = 'none';
+  @IsIn(['none', 'openai', 'ml-server', 'seed-atot'])
+  SPEECH_TO_TEXT_ENGINE: 'none' | 'openai' | 'ml-server' | 'seed-atot' = 'none';
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  ATOT_URL?: string;
 
   @IsOptional()
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
@@ -248,6 +253,77 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(60_000)
   STT_RETRY_DELAY_MS = 1000;
+
+
+  @IsIn(['none', 'openai', 'seed-ttot'])
+  TEXT_GENERATION_ENGINE: 'none' | 'openai' | 'seed-ttot' = 'none';
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  LLM_BASE_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  LLM_API_KEY?: string;
+
+  @IsString()
+  @MinLength(1)
+  LLM_MODEL = 'gpt-4o-mini';
+
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0.01)
+  @Max(600)
+  LLM_TIMEOUT_SECONDS = 30;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  TTOT_URL?: string;
+
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0.01)
+  @Max(600)
+  VOICE_TIMEOUT_SECONDS = 30;
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  VOICE_CONTEXT_TURNS = 10;
+
+  @IsString()
+  @MaxLength(4000)
+  VOICE_SYSTEM_PROMPT = 'You are a friendly voice assistant. Answer briefly, in the language the user speaks.';
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  VOICE_MAX_TEXT_CHARS = 2000;
+
+  @IsIn(['espeak', 'openai', 'seed-tts'])
+  TEXT_TO_SPEECH_ENGINE: 'espeak' | 'openai' | 'seed-tts' = 'espeak';
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  TTS_BASE_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  TTS_API_KEY?: string;
+
+  @IsString()
+  @MinLength(1)
+  TTS_MODEL = 'tts-1';
+
+  @IsString()
+  @MinLength(1)
+  TTS_VOICE = 'alloy';
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  TTS_URL?: string;
 
   @IsOptional()
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })

@@ -11,6 +11,7 @@ import { JobEntity } from '../jobs/job.entity.js';
 import { BookmarkEntity } from '../mypage/bookmark.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 import { TranscriptEntity } from '../video/transcript.entity.js';
+import { VoiceTurnEntity } from '../voice/voice-turn.entity.js';
 import { WebhookDeliveryEntity } from '../webhooks/webhook-delivery.entity.js';
 
 /** Every entity of the service: the data source, the migration CLI and the drift test read this list. */
@@ -29,4 +30,5 @@ export const ENTITIES = [
   AnalysisResultEntity,
   WebhookDeliveryEntity,
   TranscriptEntity,
+  VoiceTurnEntity,
 ];

@@ -53,10 +53,17 @@ export class SseService implements BeforeApplicationShutdown {
       this.open.delete(close);
       if (!res.writableEnded) res.end();
     };
+    let newest = -1n;
     const send = (event: PublishedEvent<K>) => {
       if (closed) return;
       if (event.id !== undefined) {
         if (sent.has(event.id)) return;
+        // Durable ids rise: a live event older than one already sent (it reached the bus after the replay read a
+        // newer one) would put the client back in time, so it is dropped.
+        if (/^\d{1,18}$/.test(event.id)) {
+          if (BigInt(event.id) <= newest) return;
+          newest = BigInt(event.id);
+        }
         sent.add(event.id);
       }
       const frame = event.sseFrame(options.project);

@@ -29,7 +29,8 @@ export const jobTopics = (event: Pick<JobEventEntity, 'jobId' | 'jobType' | 'own
 export class JobEventRelay implements OnModuleInit {
   private readonly logger = new Logger(JobEventRelay.name);
   private pending = new Set<string>();
-  private flushing?: Promise<void>;
+  private flushing = Promise.resolve();
+  private scheduled = false;
   private lastSeen = '0';
 
   constructor(
@@ -43,14 +44,17 @@ export class JobEventRelay implements OnModuleInit {
     this.notifications.onReconnect(() => void this.catchUp());
     await this.notifications.listen(JOB_EVENTS_CHANNEL, (id) => {
       this.pending.add(id);
-      this.flushing ??= Promise.resolve().then(() => this.flush());
+      // One flush at a time: a second batch read while the first is still being read could be published first.
+      if (this.scheduled) return;
+      this.scheduled = true;
+      this.flushing = this.flushing.then(() => this.flush());
     });
   }
 
   private async flush(): Promise<void> {
     const ids = [...this.pending];
     this.pending.clear();
-    this.flushing = undefined;
+    this.scheduled = false;
     try {
       this.publish(await this.jobs.eventsByIds(ids));
     } catch (error) {

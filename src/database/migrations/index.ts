@@ -4,6 +4,7 @@ import { Catalog1795497526766 } from './1795497526766-Catalog.js';
 import { Analysis1795498932894 } from './1795498932894-Analysis.js';
 import { WebhookDeliveries1796230000000 } from './1796230000000-WebhookDeliveries.js';
 import { Transcripts1796240000000 } from './1796240000000-Transcripts.js';
+import { VoiceTurns1796250000000 } from './1796250000000-VoiceTurns.js';
 
 /** Every migration, oldest first (the CLI writes new ones here; add each to this list). */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Analysis1795498932894,
   WebhookDeliveries1796230000000,
   Transcripts1796240000000,
+  VoiceTurns1796250000000,
 ];
