@@ -78,21 +78,14 @@ export class SseService implements BeforeApplicationShutdown {
     req.on('close', close);
     res.on('error', close);
 
-    let replayedUpTo = -1n;
     try {
       const lastEventId = headerValue(req.headers['last-event-id']) ?? queryValue(req.query.lastEventId);
-      for (const event of (await options.replay?.(lastEventId)) ?? []) {
-        if (event.id !== undefined && /^\d{1,19}$/.test(event.id) && BigInt(event.id) > replayedUpTo) replayedUpTo = BigInt(event.id);
-        send(event);
-      }
+      for (const event of (await options.replay?.(lastEventId)) ?? []) send(event);
     } finally {
       replaying = false;
     }
-    // Held-back events older than the replay (published while it was read) would take the stream back in time.
-    for (const event of pending.splice(0)) {
-      if (event.id !== undefined && /^\d{1,19}$/.test(event.id) && BigInt(event.id) <= replayedUpTo) continue;
-      send(event);
-    }
+    // Events held back during the replay; send() drops those older than what the replay sent.
+    for (const event of pending.splice(0)) send(event);
   }
 
   /** Ends every open stream (clients reconnect elsewhere and resume with Last-Event-ID). */
