@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -38,4 +38,26 @@ export async function startS3rver(bucket) {
   );
   const [line] = await once(child.stdout, 'data');
   return { endpoint: `http://127.0.0.1:${String(line).trim()}`, stop: () => child.kill() };
+}
+
+/**
+ * The built service (dist/) in a child process on `port`, with only PATH and HOME from this environment plus
+ * `env`; resolves once GET /health answers. `rss()` reads the child's resident memory.
+ */
+export async function startService(port, env) {
+  const base = `http://127.0.0.1:${port}`;
+  const service = spawn(process.execPath, ['dist/src/main.js'], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  service.stdout.resume();
+  for (;;) {
+    if (service.exitCode !== null) throw new Error('the service exited before it was healthy');
+    try {
+      if ((await fetch(`${base}/health`)).ok) break;
+    } catch {}
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${service.pid}/status`, 'utf8'))[1]) * 1024;
+  return { service, base, rss };
 }

@@ -1,11 +1,11 @@
 // Peak RSS growth of the service while a 1 GiB recording is uploaded to POST /tokens/{id}/upload-audio
 // (goal: under 64 MiB): the upload must stream to storage, never sit in memory.
 // Run: npm run bench:upload   (builds first; starts the service on a fresh embedded database with the demo catalog)
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startService } from './support.mjs';
 
 const SIZE = Number(process.env.BENCH_UPLOAD_BYTES ?? 1024 * 1024 * 1024);
 const scratch = mkdtempSync(join(tmpdir(), 'bench-upload-'));
@@ -13,28 +13,12 @@ chmodSync(scratch, 0o755);
 const port = 19_000 + (process.pid % 1000);
 const base = `http://127.0.0.1:${port}`;
 
-const service = spawn(process.execPath, ['dist/src/main.js'], {
-  env: {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    PORT: String(port),
-    DATA_DIR: join(scratch, 'data'),
-    JOBS_WORKER: 'false', // measure the upload, not an analysis of it
-    ANALYSIS_MAX_UPLOAD_BYTES: String(SIZE + 1024 * 1024),
-    LOG_LEVEL: 'warn',
-  },
-  stdio: ['ignore', 'pipe', 'inherit'],
+const { service, rss } = await startService(port, {
+  DATA_DIR: join(scratch, 'data'),
+  JOBS_WORKER: 'false', // measure the upload, not an analysis of it
+  ANALYSIS_MAX_UPLOAD_BYTES: String(SIZE + 1024 * 1024),
 });
-service.stdout.resume();
-for (;;) {
-  if (service.exitCode !== null) throw new Error('the service exited before it was healthy');
-  try {
-    if ((await fetch(`${base}/health`)).ok) break;
-  } catch {}
-  await new Promise((resolve) => setTimeout(resolve, 200));
-}
 
-const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${service.pid}/status`, 'utf8'))[1]) * 1024;
 const { access_token } = await (await fetch(`${base}/auth/dev-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'bench@example.com' }) })).json();
 const [token] = (await (await fetch(`${base}/tokens?limit=1`)).json()).items;
 

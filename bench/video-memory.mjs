@@ -3,13 +3,14 @@
 // under 64 MiB, the video never whole in memory. Also the service's own CPU per transcript, ffmpeg's apart.
 // Run: npm run bench:video   (builds first; BENCH_VIDEO_BYTES=268435456 for a quicker run)
 import ffmpeg from '@ffmpeg-installer/ffmpeg';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { chmodSync, createReadStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { startService } from './support.mjs';
 
 const TARGET = Number(process.env.BENCH_VIDEO_BYTES ?? 1024 * 1024 * 1024);
 const scratch = mkdtempSync(join(tmpdir(), 'bench-video-'));
@@ -44,31 +45,15 @@ await once(engine, 'listening');
 
 const port = 19_000 + (process.pid % 1000);
 const base = `http://127.0.0.1:${port}`;
-const service = spawn(process.execPath, ['dist/src/main.js'], {
-  env: {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    PORT: String(port),
-    PUBLIC_URL: base,
-    DATA_DIR: join(scratch, 'data'),
-    SEED_DEMO: 'false',
-    LOG_LEVEL: 'warn',
-    SPEECH_TO_TEXT_ENGINE: 'openai',
-    STT_BASE_URL: `http://127.0.0.1:${engine.address().port}/v1`,
-    VIDEO_MAX_UPLOAD_BYTES: String(size + 1),
-  },
-  stdio: ['ignore', 'pipe', 'inherit'],
+const { service, rss } = await startService(port, {
+  PUBLIC_URL: base,
+  DATA_DIR: join(scratch, 'data'),
+  SEED_DEMO: 'false',
+  SPEECH_TO_TEXT_ENGINE: 'openai',
+  STT_BASE_URL: `http://127.0.0.1:${engine.address().port}/v1`,
+  VIDEO_MAX_UPLOAD_BYTES: String(size + 1),
 });
-service.stdout.resume();
-for (;;) {
-  if (service.exitCode !== null) throw new Error('the service exited before it was healthy');
-  try {
-    if ((await fetch(`${base}/health`)).ok) break;
-  } catch {}
-  await new Promise((resolve) => setTimeout(resolve, 200));
-}
 
-const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${service.pid}/status`, 'utf8'))[1]) * 1024;
 const ticks = Number(spawnSync('getconf', ['CLK_TCK']).stdout.toString().trim() || 100);
 /** CPU seconds of the service itself, and of its children it has reaped (ffmpeg). */
 const cpu = () => {

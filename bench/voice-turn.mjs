@@ -2,12 +2,12 @@
 // answer at once (goal: p50 under 50 ms), and the time from POST /voice/turns to the first reply.delta on its
 // SSE stream (turn stored, job queued and picked up, first delta through PostgreSQL NOTIFY to the stream).
 // Run: npm run bench:voice   (builds first; BENCH_VOICE_TURNS=100 for more turns)
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startService } from './support.mjs';
 
 const TURNS = Number(process.env.BENCH_VOICE_TURNS ?? 40);
 const scratch = mkdtempSync(join(tmpdir(), 'bench-voice-'));
@@ -54,31 +54,16 @@ const engineUrl = `http://127.0.0.1:${engine.address().port}/v1`;
 
 const port = 19_500 + (process.pid % 400);
 const base = `http://127.0.0.1:${port}`;
-const service = spawn(process.execPath, ['dist/src/main.js'], {
-  env: {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    PORT: String(port),
-    PUBLIC_URL: base,
-    DATA_DIR: join(scratch, 'data'),
-    SEED_DEMO: 'false',
-    LOG_LEVEL: 'warn',
-    TEXT_GENERATION_ENGINE: 'openai',
-    LLM_BASE_URL: engineUrl,
-    TEXT_TO_SPEECH_ENGINE: 'openai',
-    TTS_BASE_URL: engineUrl,
-    JOBS_POLL_SECONDS: '0.5',
-  },
-  stdio: ['ignore', 'pipe', 'inherit'],
+const { service } = await startService(port, {
+  PUBLIC_URL: base,
+  DATA_DIR: join(scratch, 'data'),
+  SEED_DEMO: 'false',
+  TEXT_GENERATION_ENGINE: 'openai',
+  LLM_BASE_URL: engineUrl,
+  TEXT_TO_SPEECH_ENGINE: 'openai',
+  TTS_BASE_URL: engineUrl,
+  JOBS_POLL_SECONDS: '0.5',
 });
-service.stdout.resume();
-for (;;) {
-  if (service.exitCode !== null) throw new Error('the service exited before it was healthy');
-  try {
-    if ((await fetch(`${base}/health`)).ok) break;
-  } catch {}
-  await new Promise((resolve) => setTimeout(resolve, 200));
-}
 
 const post = async (path, body, headers = {}) =>
   fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });

@@ -10,6 +10,9 @@ import { JobEntity, type JobError, type JobStatus } from './job.entity.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Whether text from outside has the shape of a job id (a UUID), before it reaches a uuid column. */
+export const isJobId = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
+
 export const JOB_EVENTS_CHANNEL = 'yousync_job_events';
 
 /** For findOwned/cancel: the caller may see any owner's job (an admin). */
@@ -104,7 +107,7 @@ export class JobsService {
     type: string,
     notFound: () => DomainError,
   ): Promise<JobEntity> {
-    if (!UUID.test(id)) throw notFound();
+    if (!isJobId(id)) throw notFound();
     const job = await this.findById(id);
     if (!job || job.type !== type || (viewer !== ANY_OWNER && job.ownerId !== viewer)) throw notFound();
     return job;

@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { DomainError } from '../common/domain-error.js';
 import type { JobError } from '../jobs/job-status.js';
-import { JobsService, type CompletionWriter } from '../jobs/jobs.service.js';
+import { isJobId, JobsService, type CompletionWriter } from '../jobs/jobs.service.js';
 import { WebhookDeliveries } from './webhook-deliveries.service.js';
 import { WebhookSignatureError } from './webhook-errors.js';
 import type { WebhookSigner } from './webhook-signer.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What an engine's callback says: the job's result, or the engine's own failure. */
 export type CallbackOutcome = { result: Record<string, unknown> } | { error: JobError };
@@ -60,7 +58,7 @@ export class JobCallbacks {
     const fields = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
 
     const jobId = callback.jobIdIn === 'body' ? fields.job_id : request.query.job_id;
-    if (typeof jobId !== 'string' || !UUID.test(jobId)) throw callback.invalidJobId();
+    if (!isJobId(jobId)) throw callback.invalidJobId();
     if (callback.jobIdIn !== 'body' && !callback.signer.isCallbackFor(jobId, request.query.signature)) {
       throw new WebhookSignatureError('this is not the callback URL given for that job');
     }
