@@ -85,6 +85,26 @@ export class AppConfig {
     maxUploadBytes: number;
     anonymousRateLimitPerMinute: number;
   };
+  readonly music: {
+    engine: 'builtin' | 'yue' | 'remote';
+    /** Generations running at once across every instance and worker (one GPU: 1). */
+    concurrency: number;
+    deadlineSeconds: number;
+    allowAnonymous: boolean;
+    anonymousRateLimitPerMinute: number;
+    remote: { url?: string; pollMs: number; timeoutMs: number };
+    yue: {
+      /** YuE's checkout; infer.py is run from its `inference` folder. */
+      dir?: string;
+      python: string;
+      stage1Model: string;
+      stage2Model: string;
+      runNSegments: number;
+      stage2BatchSize: number;
+      maxNewTokens: number;
+      cudaIdx: number;
+    };
+  };
   readonly auth: {
     jwtSecret: string;
     accessTtlSeconds: number;
@@ -231,6 +251,35 @@ export class AppConfig {
       webhookSecret: env.VIDEO_WEBHOOK_SECRET,
       maxUploadBytes: env.VIDEO_MAX_UPLOAD_BYTES,
       anonymousRateLimitPerMinute: env.VIDEO_ANONYMOUS_RATE_LIMIT_PER_MINUTE,
+    };
+
+    if (env.MUSIC_ENGINE === 'remote' && !env.MUSIC_REMOTE_URL) {
+      problems.push('MUSIC_REMOTE_URL: required when MUSIC_ENGINE=remote (a server speaking seed 004\'s API, e.g. http://127.0.0.1:8080)');
+    }
+    if (env.MUSIC_ENGINE === 'yue' && !env.YUE_DIR) {
+      problems.push('YUE_DIR: required when MUSIC_ENGINE=yue (the YuE checkout whose inference/infer.py is run)');
+    }
+    this.music = {
+      engine: env.MUSIC_ENGINE,
+      concurrency: env.MUSIC_CONCURRENCY,
+      deadlineSeconds: env.MUSIC_DEADLINE_SECONDS,
+      allowAnonymous: env.MUSIC_ALLOW_ANONYMOUS,
+      anonymousRateLimitPerMinute: env.MUSIC_ANONYMOUS_RATE_LIMIT_PER_MINUTE,
+      remote: {
+        url: env.MUSIC_REMOTE_URL?.replace(/\/+$/, ''),
+        pollMs: env.MUSIC_REMOTE_POLL_SECONDS * 1000,
+        timeoutMs: env.MUSIC_REMOTE_TIMEOUT_SECONDS * 1000,
+      },
+      yue: {
+        dir: env.YUE_DIR ? resolve(env.YUE_DIR) : undefined,
+        python: env.YUE_PYTHON,
+        stage1Model: env.YUE_STAGE1_MODEL,
+        stage2Model: env.YUE_STAGE2_MODEL,
+        runNSegments: env.YUE_RUN_N_SEGMENTS,
+        stage2BatchSize: env.YUE_STAGE2_BATCH_SIZE,
+        maxNewTokens: env.YUE_MAX_NEW_TOKENS,
+        cudaIdx: env.YUE_CUDA_IDX,
+      },
     };
 
     const devLogin = env.AUTH_DEV_LOGIN ?? !this.isProduction;

@@ -352,6 +352,88 @@ export class EnvironmentVariables {
   @Max(100_000)
   VIDEO_ANONYMOUS_RATE_LIMIT_PER_MINUTE = 20;
 
+  @IsIn(['builtin', 'yue', 'remote'])
+  MUSIC_ENGINE: 'builtin' | 'yue' | 'remote' = 'builtin';
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  MUSIC_CONCURRENCY = 1;
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(10)
+  @Max(24 * 3600)
+  MUSIC_DEADLINE_SECONDS = 3600;
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  MUSIC_ALLOW_ANONYMOUS = false;
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  MUSIC_ANONYMOUS_RATE_LIMIT_PER_MINUTE = 5;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  MUSIC_REMOTE_URL?: string;
+
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0.1)
+  @Max(600)
+  MUSIC_REMOTE_POLL_SECONDS = 5;
+
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0.01)
+  @Max(600)
+  MUSIC_REMOTE_TIMEOUT_SECONDS = 30;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  YUE_DIR?: string;
+
+  @IsString()
+  @MinLength(1)
+  YUE_PYTHON = 'python3';
+
+  @IsString()
+  @MinLength(1)
+  YUE_STAGE1_MODEL = 'm-a-p/YuE-s1-7B-anneal-en-cot';
+
+  @IsString()
+  @MinLength(1)
+  YUE_STAGE2_MODEL = 'm-a-p/YuE-s2-1B-general';
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  @Max(32)
+  YUE_RUN_N_SEGMENTS = 2;
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  YUE_STAGE2_BATCH_SIZE = 4;
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(100)
+  @Max(100_000)
+  YUE_MAX_NEW_TOKENS = 3000;
+
+  @Transform(toNumber)
+  @IsInt()
+  @Min(0)
+  @Max(64)
+  YUE_CUDA_IDX = 0;
+
   @IsOptional()
   @IsString()
   @MinLength(32)
