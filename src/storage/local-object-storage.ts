@@ -8,6 +8,7 @@ import {
   assertValidObjectKey,
   ObjectNotFoundError,
   ObjectStorage,
+  type GetOptions,
   type ObjectDownload,
   type PresignOptions,
   type PutOptions,
@@ -74,10 +75,10 @@ export class LocalObjectStorage extends ObjectStorage {
     return removed;
   }
 
-  async get(key: string): Promise<ObjectDownload> {
+  async get(key: string, options: GetOptions = {}): Promise<ObjectDownload> {
     const object = await this.head(key);
     if (!object) throw new ObjectNotFoundError(key);
-    return { ...object, body: createReadStream(this.objectPath(key)) };
+    return { ...object, body: createReadStream(this.objectPath(key), options.range) };
   }
 
   async head(key: string): Promise<StoredObject | null> {

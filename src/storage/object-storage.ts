@@ -12,6 +12,11 @@ export interface ObjectDownload extends StoredObject {
   body: Readable;
 }
 
+export interface GetOptions {
+  /** Only these bytes (inclusive, as an HTTP Range); `size` stays the whole object's size. */
+  range?: { start: number; end: number };
+}
+
 export interface PutOptions {
   contentType: string;
 }
@@ -37,7 +42,7 @@ export abstract class ObjectStorage {
   abstract readonly driver: 'local' | 's3';
   abstract put(key: string, body: Readable, options: PutOptions): Promise<StoredObject>;
   /** Throws ObjectNotFoundError for a missing key. */
-  abstract get(key: string): Promise<ObjectDownload>;
+  abstract get(key: string, options?: GetOptions): Promise<ObjectDownload>;
   abstract head(key: string): Promise<StoredObject | null>;
   abstract delete(key: string): Promise<void>;
   abstract presignPut(key: string, options?: PresignOptions): Promise<string>;

@@ -17,6 +17,7 @@ import {
   assertValidObjectKey,
   ObjectNotFoundError,
   ObjectStorage,
+  type GetOptions,
   type ObjectDownload,
   type PresignOptions,
   type PutOptions,
@@ -76,13 +77,16 @@ export class S3ObjectStorage extends ObjectStorage {
     return stored;
   }
 
-  async get(key: string): Promise<ObjectDownload> {
+  async get(key: string, options: GetOptions = {}): Promise<ObjectDownload> {
     assertValidObjectKey(key);
+    const range = options.range ? `bytes=${options.range.start}-${options.range.end}` : undefined;
     try {
-      const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: range }));
+      // With a Range, ContentLength is the part's; Content-Range ("bytes a-b/size") carries the whole size.
+      const whole = response.ContentRange ? Number(response.ContentRange.split('/')[1]) : undefined;
       return {
         key,
-        size: response.ContentLength ?? 0,
+        size: whole ?? response.ContentLength ?? 0,
         contentType: response.ContentType ?? 'application/octet-stream',
         body: response.Body as Readable,
       };
