@@ -27,4 +27,8 @@ describe(parseLyrics.name, () => {
   it('writes the sections back in the layout infer.py reads', () => {
     expect(toYueLyrics(parseLyrics('a\nb\n\nc'))).toBe('[verse]\na\nb\n\n[chorus]\nc\n');
   });
+
+  it("writes tags YuE's split_lyrics matches (word characters only)", () => {
+    expect(toYueLyrics(parseLyrics('[Pre Chorus]\nla la\n[chorus]\noh'))).toBe('[pre_chorus]\nla la\n\n[chorus]\noh\n');
+  });
 });

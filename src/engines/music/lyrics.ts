@@ -46,7 +46,10 @@ export function parseLyrics(text: string): LyricsSection[] {
   return sections.filter((section) => section.lines.length > 0);
 }
 
-/** The lyrics as YuE's infer.py reads them: `[tag]` then the lines, sections separated by a blank line. */
+/**
+ * The lyrics as YuE's infer.py reads them: `[tag]` then the lines, sections separated by a blank line. Its
+ * split_lyrics matches `\[(\w+)\]` and drops a section whose tag has a dash, so `pre-chorus` is written `pre_chorus`.
+ */
 export function toYueLyrics(sections: LyricsSection[]): string {
-  return sections.map((section) => `[${section.tag}]\n${section.lines.join('\n')}`).join('\n\n') + '\n';
+  return sections.map((section) => `[${section.tag.replace(/\W/g, '_')}]\n${section.lines.join('\n')}`).join('\n\n') + '\n';
 }

@@ -1,0 +1,296 @@
+import ffmpeg from '@ffmpeg-installer/ffmpeg';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AppConfig } from '../../../config/app-config.js';
+import { EngineError } from '../../engine-error.js';
+import type { MusicRequest } from '../music.engine.js';
+import { YueMusicEngine, yueGenre } from './yue-music.engine.js';
+
+type Behaviour = 'song' | 'hang' | 'hang-ignoring-sigterm' | 'crash' | 'no-song';
+
+/**
+ * A stand-in for YuE's inference/infer.py: the same argparse flags (unknown ones rejected, as argparse does), reads
+ * genre and lyrics as infer.py does, prints tqdm bars and stage markers as it does, and writes `*_mixed.mp3`
+ * files named after the genre where YuE writes them, with ffmpeg. It records what it was given in record.json.
+ */
+const standIn = (behaviour: Behaviour, ffmpegPath: string) => `
+import argparse, json, os, signal, subprocess, sys, time
+parser = argparse.ArgumentParser()
+parser.add_argument("--stage1_model", type=str, default="m-a-p/YuE-s1-7B-anneal-en-cot")
+parser.add_argument("--stage2_model", type=str, default="m-a-p/YuE-s2-1B-general")
+parser.add_argument("--max_new_tokens", type=int, default=3000)
+parser.add_argument("--repetition_penalty", type=float, default=1.1)
+parser.add_argument("--run_n_segments", type=int, default=2)
+parser.add_argument("--stage2_batch_size", type=int, default=4)
+parser.add_argument("--genre_txt", type=str, required=True)
+parser.add_argument("--lyrics_txt", type=str, required=True)
+parser.add_argument("--output_dir", type=str, default="./output")
+parser.add_argument("--cuda_idx", type=int, default=0)
+parser.add_argument("--seed", type=int, default=42)
+args = parser.parse_args()
+behaviour = ${JSON.stringify(behaviour)}
+here = os.path.dirname(os.path.abspath(__file__))
+with open(args.genre_txt) as f:
+    raw_genre = f.read()
+genres = raw_genre.strip()
+with open(args.lyrics_txt) as f:
+    lyrics = f.read()
+with open(os.path.join(here, "record.json"), "w") as f:
+    json.dump({"argv": sys.argv[1:], "cwd": os.getcwd(), "genre": raw_genre, "lyrics": lyrics,
+               "unbuffered": os.environ.get("PYTHONUNBUFFERED")}, f)
+
+def bar(desc, n, total):
+    sys.stderr.write("\\r%s%3d%%|%s| %d/%d [00:01<00:01, 1.00it/s]" % (desc, 100 * n // total, "#" * n, n, total))
+    sys.stderr.flush()
+    time.sleep(0.06)
+
+if behaviour.startswith("hang"):
+    if behaviour == "hang-ignoring-sigterm":
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    child = subprocess.Popen(["sleep", "60"])
+    bar("Stage1 inference...: ", 0, 3)
+    with open(os.path.join(here, "pids.json"), "w") as f:
+        json.dump({"python": os.getpid(), "sleep": child.pid}, f)
+    time.sleep(60)
+
+for n in range(4):
+    bar("Stage1 inference...: ", n, 3)
+sys.stderr.write("\\n")
+if behaviour == "crash":
+    print("Section 1: output length 17000 exceeding context length 13383, now using the last 13383 tokens.")
+    raise RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB")
+print("Stage 2 inference...")
+for n in range(3):
+    bar("", n, 2)
+sys.stderr.write("\\n")
+print("Stage 2 DONE.\\n")
+if behaviour == "no-song":
+    sys.exit(0)
+
+name = f"{genres.replace(' ', '-')}_tp0@93_T1@0_rp1@1_maxtk{args.max_new_tokens}_0b9f_mixed.mp3"
+def mp3(folder, seconds):
+    os.makedirs(folder, exist_ok=True)
+    subprocess.run([${JSON.stringify(ffmpegPath)}, "-hide_banner", "-loglevel", "error", "-f", "lavfi",
+                    "-i", "sine=frequency=440:duration=%d" % seconds, "-ac", "2", "-ar", "44100", "-b:a", "128k",
+                    "-y", os.path.join(folder, name)], check=True)
+mp3(os.path.join(args.output_dir, "recons", "mix"), 1)
+time.sleep(0.05)
+mp3(os.path.join(args.output_dir, "vocoder", "mix"), 3)
+print("Created mix: " + os.path.join(args.output_dir, "vocoder", "mix", name))
+`;
+
+/** Alive and not a zombie left for a parent that will never reap it. */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 5000) {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('the condition never held');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const bytesOf = async (stream: Readable) => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+};
+const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+describe('YueMusicEngine, the YuE runner against a stand-in infer.py (YuE needs a GPU and model weights that are not here)', () => {
+  let root: string;
+  let yueDir: string;
+  let scratchParent: string;
+  let progress: Array<{ percent: number; stage: string; message?: string }>;
+  let controller: AbortController;
+
+  const config = {
+    music: {
+      yue: {
+        dir: '',
+        python: 'python3',
+        stage1Model: 'm-a-p/YuE-s1-7B-anneal-en-cot',
+        stage2Model: 'm-a-p/YuE-s2-1B-general',
+        runNSegments: 2,
+        stage2BatchSize: 4,
+        maxNewTokens: 3000,
+        cudaIdx: 1,
+      },
+    },
+  };
+  const engine = (behaviour: Behaviour, options: { killGraceMs?: number; progressIntervalMs?: number } = {}) => {
+    config.music.yue.dir = yueDir;
+    return writeFile(join(yueDir, 'inference', 'infer.py'), standIn(behaviour, ffmpeg.path)).then(
+      () => new YueMusicEngine(config as unknown as AppConfig, { scratchParent, progressIntervalMs: 0, ...options }),
+    );
+  };
+  const request = (overrides: Partial<MusicRequest> = {}): MusicRequest => ({
+    jobId: 'job-1',
+    genre: 'sad piano ballad',
+    lyrics: '[verse]\n여름이 왔네 햇살이 빛나네\n\n[chorus]\n바다로 가자 우리 함께',
+    seed: 1234,
+    signal: controller.signal,
+    progress: async (percent, stage, message) => void progress.push({ percent, stage, message }),
+    ...overrides,
+  });
+  const record = async () => JSON.parse(await readFile(join(yueDir, 'inference', 'record.json'), 'utf8'));
+  const failure = (promise: Promise<unknown>) => promise.then(() => expect.fail('the generation succeeded'), (error: unknown) => error);
+
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'yue-spec-'));
+    yueDir = join(root, 'YuE');
+    scratchParent = join(root, 'scratch');
+    await mkdir(join(yueDir, 'inference'), { recursive: true });
+    await mkdir(scratchParent);
+    progress = [];
+    controller = new AbortController();
+  });
+  afterEach(() => rm(root, { recursive: true, force: true }));
+
+  it("runs infer.py from YuE's inference folder with the flags and files of YuE's README", async () => {
+    const sut = await engine('song');
+    const track = await sut.generate(request());
+    await bytesOf(track.audio);
+    await track.dispose!();
+
+    const { argv, cwd, genre, lyrics, unbuffered } = await record();
+    const flag = (name: string) => argv[argv.indexOf(name) + 1];
+    expect(cwd).toBe(join(yueDir, 'inference'));
+    expect(argv.filter((arg: string) => arg.startsWith('--'))).toEqual([
+      '--cuda_idx', '--stage1_model', '--stage2_model', '--genre_txt', '--lyrics_txt', '--run_n_segments',
+      '--stage2_batch_size', '--output_dir', '--max_new_tokens', '--seed',
+    ]);
+    expect([flag('--cuda_idx'), flag('--stage1_model'), flag('--stage2_model')]).toEqual(['1', 'm-a-p/YuE-s1-7B-anneal-en-cot', 'm-a-p/YuE-s2-1B-general']);
+    expect([flag('--run_n_segments'), flag('--stage2_batch_size'), flag('--max_new_tokens'), flag('--seed')]).toEqual(['2', '4', '3000', '1234']);
+    expect(flag('--genre_txt')).toMatch(/[/\\]genre\.txt$/);
+    expect(flag('--lyrics_txt')).toMatch(/[/\\]lyrics\.txt$/);
+    expect(genre).toBe('sad piano ballad\n');
+    expect(lyrics).toBe('[verse]\n여름이 왔네 햇살이 빛나네\n\n[chorus]\n바다로 가자 우리 함께\n');
+    expect(unbuffered).toBe('1');
+  });
+
+  it('returns the newest *_mixed.mp3 under the output folder, its duration, and removes the scratch folder on dispose', async () => {
+    const sut = await engine('song');
+    const track = await sut.generate(request());
+
+    expect(track.engine).toEqual({ name: 'yue', version: 'unknown', model: 'm-a-p/YuE-s1-7B-anneal-en-cot' });
+    expect(track.durationSeconds).toBeGreaterThan(2.9);
+    expect(track.durationSeconds).toBeLessThan(3.2);
+    const [scratch] = await readdir(scratchParent);
+    const mixed = join(scratchParent, scratch!, 'output', 'vocoder', 'mix', 'sad-piano-ballad_tp0@93_T1@0_rp1@1_maxtk3000_0b9f_mixed.mp3');
+    expect(sha(await bytesOf(track.audio))).toBe(sha(await readFile(mixed)));
+
+    await track.dispose!();
+    expect(await readdir(scratchParent)).toEqual([]);
+  });
+
+  it('relays the progress of both stages, never going back', async () => {
+    const sut = await engine('song');
+    const track = await sut.generate(request());
+    await track.dispose!();
+
+    const percents = progress.map((report) => report.percent);
+    expect(percents).toEqual([...percents].sort((a, b) => a - b));
+    expect([...new Set(progress.map((report) => report.stage))]).toEqual(['loading', 'stage1', 'stage2', 'mixing']);
+    expect(progress.some((report) => report.stage === 'stage1' && report.percent > 5 && report.percent < 60)).toBe(true);
+    expect(progress.some((report) => report.stage === 'stage2' && report.percent > 60 && report.percent < 95)).toBe(true);
+    expect(progress.at(-1)).toMatchObject({ percent: 95, stage: 'mixing' });
+  });
+
+  it('reports at most once per interval within a stage', async () => {
+    const sut = await engine('song', { progressIntervalMs: 60_000 });
+    const track = await sut.generate(request());
+    await track.dispose!();
+
+    expect(progress.map((report) => report.stage)).toEqual(['loading', 'stage1', 'stage2', 'mixing']);
+  });
+
+  it('keeps a genre with a slash (YuE names its files after the genre) and writes it as one line', async () => {
+    const sut = await engine('song');
+    const track = await sut.generate(request({ genre: '신나는 lo-fi/hip-hop\nK-POP' }));
+    await track.dispose!();
+
+    expect((await record()).genre).toBe('신나는 lo-fi hip-hop K-POP\n');
+    expect(yueGenre('가'.repeat(100))).toBe('가'.repeat(50));
+  });
+
+  it('kills the process and its children on abort, rejects with the reason and removes the scratch folder', async () => {
+    const sut = await engine('hang');
+    const generation = failure(sut.generate(request()));
+    const pidsFile = join(yueDir, 'inference', 'pids.json');
+    await eventually(() => existsSync(pidsFile));
+    const pids = JSON.parse(await readFile(pidsFile, 'utf8')) as { python: number; sleep: number };
+    expect(isAlive(pids.python) && isAlive(pids.sleep)).toBe(true);
+
+    const reason = new Error('cancelled by the user');
+    controller.abort(reason);
+
+    expect(await generation).toBe(reason);
+    expect(isAlive(pids.python)).toBe(false);
+    expect(isAlive(pids.sleep)).toBe(false);
+    expect(await readdir(scratchParent)).toEqual([]);
+  });
+
+  it('kills with SIGKILL after the grace period a process group that ignores SIGTERM', async () => {
+    const sut = await engine('hang-ignoring-sigterm', { killGraceMs: 300 });
+    const generation = failure(sut.generate(request()));
+    const pidsFile = join(yueDir, 'inference', 'pids.json');
+    await eventually(() => existsSync(pidsFile));
+    const pids = JSON.parse(await readFile(pidsFile, 'utf8')) as { python: number; sleep: number };
+
+    const abortedAt = Date.now();
+    controller.abort(new Error('deadline'));
+
+    expect(await generation).toMatchObject({ message: 'deadline' });
+    expect(Date.now() - abortedAt).toBeGreaterThanOrEqual(250);
+    expect(isAlive(pids.python)).toBe(false);
+    expect(isAlive(pids.sleep)).toBe(false);
+    expect(await readdir(scratchParent)).toEqual([]);
+  });
+
+  it('fails with ENGINE_FAILED, the exit code and the last lines of the traceback when the script crashes', async () => {
+    const sut = await engine('crash');
+    const error = await failure(sut.generate(request()));
+
+    expect(error).toBeInstanceOf(EngineError);
+    expect(error).toMatchObject({ code: 'ENGINE_FAILED' });
+    const message = (error as EngineError).message;
+    expect(message).toContain('exited with code 1');
+    expect(message).toContain('Traceback (most recent call last):');
+    expect(message).toMatch(/RuntimeError: CUDA out of memory\. Tried to allocate 2\.00 GiB$/);
+    expect(message).not.toContain('%|');
+    expect(await readdir(scratchParent)).toEqual([]);
+  });
+
+  it('fails with ENGINE_FAILED when the script ends well without a *_mixed.mp3', async () => {
+    const sut = await engine('no-song');
+    const error = await failure(sut.generate(request()));
+
+    expect(error).toMatchObject({ code: 'ENGINE_FAILED', message: expect.stringContaining('_mixed.mp3') });
+    expect(await readdir(scratchParent)).toEqual([]);
+  });
+
+  it('fails with ENGINE_UNAVAILABLE when the Python interpreter cannot be started', async () => {
+    const sut = await engine('song');
+    config.music.yue.python = join(root, 'no-such-python');
+    try {
+      const error = await failure(sut.generate(request()));
+      expect(error).toMatchObject({ code: 'ENGINE_UNAVAILABLE' });
+    } finally {
+      config.music.yue.python = 'python3';
+    }
+    expect(await readdir(scratchParent)).toEqual([]);
+  });
+});
