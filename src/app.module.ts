@@ -19,6 +19,7 @@ import { MypageModule } from './mypage/mypage.module.js';
 import { StorageModule } from './storage/storage.module.js';
 import { VideoModule } from './video/video.module.js';
 import { VoiceModule } from './voice/voice.module.js';
+import { MusicModule } from './music/music.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -46,6 +47,7 @@ export class AppModule {
         MypageModule,
         VideoModule,
         VoiceModule,
+        MusicModule,
         HealthModule,
         MetricsModule,
       ],

@@ -32,6 +32,8 @@ describe(startUpSummary.name, () => {
       LLM_API_KEY: 'llm-api-key',
       LLM_MODEL: 'llama3.2',
       JOBS_WORKER: 'false',
+      MUSIC_ENGINE: 'remote',
+      MUSIC_REMOTE_URL: 'http://yue:music-password@gpu.internal:8080',
     });
     const summary = startUpSummary(config, { description: 'PostgreSQL at yousync@db.internal:5432/yousync' });
     const line = webStartUpLine(config, summary);
@@ -47,10 +49,11 @@ describe(startUpSummary.name, () => {
         speechToText: 'openai at http://127.0.0.1:8080/v1 (model whisper-1)',
         textGeneration: 'openai at http://127.0.0.1:11434/v1 (model llama3.2)',
         replySpeech: 'builtin (eSpeak NG)',
+        music: 'remote at http://gpu.internal:8080, 1 at once',
       },
       jobs: 'run by worker processes',
     });
-    for (const secret of ['minio-secret', 'aws-secret', 'webhook-secret', 'stt-password', 'stt-api-key', 'llm-password', 'llm-api-key', 'j'.repeat(40), 's'.repeat(40)]) {
+    for (const secret of ['minio-secret', 'aws-secret', 'webhook-secret', 'stt-password', 'stt-api-key', 'llm-password', 'llm-api-key', 'music-password', 'j'.repeat(40), 's'.repeat(40)]) {
       expect(JSON.stringify(summary) + line).not.toContain(secret);
     }
   });

@@ -31,6 +31,8 @@ export interface EngineSummary {
   textGeneration: string;
   /** Voice reply audio: the built-in eSpeak NG unless TEXT_TO_SPEECH_ENGINE names a server. */
   replySpeech: string;
+  /** Songs: the built-in synthesizer, YuE's infer.py, or a seed 004 server; with the cluster-wide limit. */
+  music: string;
 }
 
 export function engineSummary(config: AppConfig): EngineSummary {
@@ -60,7 +62,14 @@ export function engineSummary(config: AppConfig): EngineSummary {
         : speech.engine === 'seed-tts'
           ? `seed-tts at ${withoutCredentials(speech.seedTtsUrl ?? '')}`
           : 'builtin (eSpeak NG)',
+    music: `${musicEngine(config)}, ${config.music.concurrency} at once`,
   };
+}
+
+function musicEngine({ music }: AppConfig): string {
+  if (music.engine === 'remote') return `remote at ${withoutCredentials(music.remote.url ?? '')}`;
+  if (music.engine === 'yue') return `yue in ${music.yue.dir} (model ${music.yue.stage1Model})`;
+  return 'builtin (procedural synthesizer)';
 }
 
 /** The web process's line: where it listens, what it runs on, where the docs are. */
@@ -69,7 +78,7 @@ export function webStartUpLine(config: AppConfig, summary: StartUpSummary): stri
     `YouSync listening on ${config.host}:${config.port} (${config.publicUrl}); database: ${summary.database}; ` +
     `storage: ${summary.storage}; engines: analysis ${summary.engines.analysis}, text-to-speech ` +
     `${summary.engines.textToSpeech}, speech-to-text ${summary.engines.speechToText}, text generation ` +
-    `${summary.engines.textGeneration}, voice replies spoken by ${summary.engines.replySpeech}; jobs: ${summary.jobs}; docs at ${config.publicUrl}/docs`
+    `${summary.engines.textGeneration}, voice replies spoken by ${summary.engines.replySpeech}, music ${summary.engines.music}; jobs: ${summary.jobs}; docs at ${config.publicUrl}/docs`
   );
 }
 
@@ -78,7 +87,7 @@ export function workerStartUpLine(summary: StartUpSummary): string {
   return (
     `YouSync worker ${process.pid} running jobs; database: ${summary.database}; storage: ${summary.storage}; ` +
     `engines: analysis ${summary.engines.analysis}, text-to-speech ${summary.engines.textToSpeech}, ` +
-    `speech-to-text ${summary.engines.speechToText}`
+    `speech-to-text ${summary.engines.speechToText}, music ${summary.engines.music}`
   );
 }
 

@@ -10,6 +10,8 @@ export class DomainError extends Error {
     message: string,
     readonly status: HttpStatus = HttpStatus.BAD_REQUEST,
     readonly headers: Record<string, string> = {},
+    /** Further fields of the error body a client reads (e.g. a queue position); never code, message or status. */
+    readonly fields: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = new.target.name;

@@ -69,7 +69,7 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     if (exception instanceof DomainError) {
       return {
         status: exception.status,
-        body: this.body(exception.status, exception.message, exception.code),
+        body: { ...exception.fields, ...this.body(exception.status, exception.message, exception.code) },
         headers: exception.headers,
       };
     }

@@ -8,6 +8,7 @@ import { SourceUrlEntity } from '../catalog/source-url.entity.js';
 import { TokenEntity } from '../catalog/token.entity.js';
 import { JobEventEntity } from '../jobs/job-event.entity.js';
 import { JobEntity } from '../jobs/job.entity.js';
+import { MusicTrackEntity } from '../music/music-track.entity.js';
 import { BookmarkEntity } from '../mypage/bookmark.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 import { TranscriptEntity } from '../video/transcript.entity.js';
@@ -31,4 +32,5 @@ export const ENTITIES = [
   WebhookDeliveryEntity,
   TranscriptEntity,
   VoiceTurnEntity,
+  MusicTrackEntity,
 ];

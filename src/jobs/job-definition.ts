@@ -17,7 +17,16 @@ export interface JobDefinition {
   retryDelaySeconds: number;
   /** An attempt still running (or still waiting for a remote engine's callback) after this long fails. */
   deadlineSeconds: number;
+  /**
+   * At most this many attempts of the type run at once across every process (one GPU: 1): pg-boss's singleton
+   * policy, one lane per singleton key, each job queued on the least loaded lane. Unset: only each process's
+   * JOBS_CONCURRENCY bounds it.
+   */
+  lanes?: number;
 }
+
+/** What a handler may set from configuration at start; it overrides the decorator's values. */
+export type ConfiguredJobDefinition = Partial<Pick<JobDefinition, 'deadlineSeconds' | 'lanes'>>;
 
 export interface JobContext<P = Record<string, unknown>> {
   readonly job: JobEntity & { payload: P };
@@ -36,6 +45,8 @@ export interface JobHandler<P = Record<string, unknown>, R = Record<string, unkn
   handle(context: JobContext<P>): Promise<R | typeof AWAIT_CALLBACK>;
   /** Runs in the transaction that completes the job: what must exist exactly when the job is completed. */
   completed?(job: JobEntity, manager: EntityManager): Promise<void>;
+  /** Definition values read from configuration (a deadline, a cluster-wide limit), read once at start. */
+  configure?(): ConfiguredJobDefinition;
 }
 
 /** Marks a provider as the handler of one job type; the jobs module finds it and runs it. */

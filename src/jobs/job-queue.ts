@@ -35,10 +35,12 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     for (const wrapper of this.discovery.getProviders({ metadataKey: JobProcessor.KEY })) {
-      const definition = this.discovery.getMetadataByDecorator(JobProcessor, wrapper);
-      if (!definition || !wrapper.instance) continue;
-      if (this.registered.has(definition.type)) throw new Error(`two handlers for job type ${definition.type}`);
-      this.registered.set(definition.type, { definition, handler: wrapper.instance as JobHandler });
+      const declared = this.discovery.getMetadataByDecorator(JobProcessor, wrapper);
+      if (!declared || !wrapper.instance) continue;
+      if (this.registered.has(declared.type)) throw new Error(`two handlers for job type ${declared.type}`);
+      const handler = wrapper.instance as JobHandler;
+      const definition: JobDefinition = { ...declared, ...handler.configure?.() };
+      this.registered.set(definition.type, { definition, handler });
     }
 
     const options = this.dataSource.options as { url?: string };
@@ -54,7 +56,8 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
     for (const { definition } of this.registered.values()) {
       const queue = {
         name: definition.type,
-        policy: 'standard' as const,
+        // A singleton queue never has two active jobs with the same singleton key: one per lane, cluster-wide.
+        policy: definition.lanes ? ('singleton' as const) : ('standard' as const),
         retryLimit: definition.retryLimit,
         retryDelay: definition.retryDelaySeconds,
         retryBackoff: true,
@@ -75,8 +78,14 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
     return registered.definition;
   }
 
-  /** Queues the job within the caller's transaction: it is delivered only if that transaction commits. */
-  async enqueue(definition: JobDefinition, jobId: string, manager: EntityManager): Promise<void> {
+  /**
+   * Queues the job within the caller's transaction: it is delivered only if that transaction commits. A type
+   * with lanes needs the lane (0-based) the job waits on.
+   */
+  async enqueue(definition: JobDefinition, jobId: string, manager: EntityManager, lane?: number): Promise<void> {
+    if (definition.lanes && (lane === undefined || lane < 0 || lane >= definition.lanes)) {
+      throw new Error(`job type ${definition.type} needs a lane in 0..${definition.lanes - 1}`);
+    }
     const db = {
       executeSql: async (text: string, values: unknown[]) => {
         const result = await manager.queryRunner!.query(text, values, true);
@@ -89,8 +98,22 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
       retryDelay: definition.retryDelaySeconds,
       retryBackoff: true,
       expireInSeconds: definition.deadlineSeconds + EXPIRY_MARGIN_SECONDS,
+      singletonKey: definition.lanes ? `lane-${lane}` : undefined,
       db,
     });
+  }
+
+  /**
+   * The lane a new job of a type with lanes should wait on: the one with the fewest jobs waiting or running,
+   * as the queue sees them (the lowest on a tie). Call under the type's creation lock, in its transaction.
+   */
+  async leastLoadedLane(definition: JobDefinition, manager: EntityManager): Promise<number> {
+    const rows: Array<{ key: string | null; count: string }> = await manager.query(
+      `SELECT singleton_key AS key, COUNT(*)::text AS count FROM pgboss.job WHERE name = $1 AND state <= 'active' GROUP BY singleton_key`,
+      [definition.type],
+    );
+    const loads = Array.from({ length: definition.lanes ?? 1 }, (_, lane) => Number(rows.find((row) => row.key === `lane-${lane}`)?.count ?? 0));
+    return loads.indexOf(Math.min(...loads));
   }
 
   async cancel(type: string, id: string): Promise<void> {

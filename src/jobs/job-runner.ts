@@ -61,7 +61,9 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     for (const registered of this.queue.handlers) {
       const { type } = registered.definition;
       const ids: string[] = [];
-      for (let slot = 0; slot < this.config.jobs.concurrency; slot++) {
+      // A type with lanes never runs more than that at once anyway: more local workers would only poll.
+      const slots = Math.min(this.config.jobs.concurrency, registered.definition.lanes ?? Infinity);
+      for (let slot = 0; slot < slots; slot++) {
         ids.push(
           await this.queue.client.work<JobPayloadEnvelope>(
             type,

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, In, IsNull, LessThan, MoreThan, type EntityManager, type QueryDeepPartialEntity } from 'typeorm';
 import { DomainError, NotFoundError } from '../common/domain-error.js';
 import { JobEventEntity } from './job-event.entity.js';
+import type { JobDefinition } from './job-definition.js';
 import { JobQueue } from './job-queue.js';
 import { toJobSnapshot } from './job-snapshot.js';
 import { JobEntity, type JobError, type JobStatus } from './job.entity.js';
@@ -20,6 +21,11 @@ export const ANY_OWNER = Symbol('any-owner');
 
 export interface CreateJobOptions {
   ownerId?: string | null;
+  /**
+   * Runs in the creating transaction before the job is inserted, after the type's creation lock when it has
+   * lanes (so two creations never both pass it): throw to refuse the job (e.g. 429 when every lane is busy).
+   */
+  admit?: (manager: EntityManager) => Promise<void>;
   /** Create the job inside the caller's transaction, so the job exists exactly when the caller's rows do. */
   manager?: EntityManager;
 }
@@ -46,6 +52,9 @@ export class JobsService {
   async create<P extends object>(type: string, payload: P, options: CreateJobOptions = {}): Promise<JobEntity> {
     const definition = this.queue.definition(type);
     const work = async (manager: EntityManager) => {
+      if (definition.lanes) await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`jobs:create:${type}`]);
+      await options.admit?.(manager);
+      const lane = definition.lanes ? await this.queue.leastLoadedLane(definition, manager) : undefined;
       const job = manager.create(JobEntity, {
         id: randomUUID(),
         type,
@@ -61,7 +70,7 @@ export class JobsService {
       await manager.insert(JobEntity, job);
       const saved = await manager.findOneByOrFail(JobEntity, { id: job.id });
       await this.recordEvent(manager, saved);
-      await this.queue.enqueue(definition, saved.id, manager);
+      await this.queue.enqueue(definition, saved.id, manager, lane);
       return saved;
     };
     return options.manager ? work(options.manager) : this.dataSource.transaction(work);
@@ -77,6 +86,10 @@ export class JobsService {
       .addGroupBy('job.status')
       .getRawMany();
     return rows.map((row) => ({ ...row, count: Number(row.count) }));
+  }
+
+  definition(type: string): JobDefinition {
+    return this.queue.definition(type);
   }
 
   async findById(id: string): Promise<JobEntity | null> {
@@ -111,6 +124,54 @@ export class JobsService {
     const job = await this.findById(id);
     if (!job || job.type !== type || (viewer !== ANY_OWNER && job.ownerId !== viewer)) throw notFound();
     return job;
+  }
+
+  /** How many jobs of a type are in these statuses, across every instance (in `manager`'s transaction when given). */
+  async countOfType(type: string, statuses: JobStatus[], manager: EntityManager = this.dataSource.manager): Promise<number> {
+    return manager.count(JobEntity, { where: { type, status: In(statuses) } });
+  }
+
+  /** An owner's jobs of a type, newest first. */
+  async listOwnedOfType(ownerId: string, type: string, limit: number): Promise<JobEntity[]> {
+    return this.dataSource.getRepository(JobEntity).find({ where: { ownerId, type }, order: { createdAt: 'DESC' }, take: limit });
+  }
+
+  /** The jobs of a type in a status, oldest first. */
+  async listOfTypeInStatus(type: string, status: JobStatus, limit: number): Promise<JobEntity[]> {
+    return this.dataSource.getRepository(JobEntity).find({ where: { type, status }, order: { createdAt: 'ASC', id: 'ASC' }, take: limit });
+  }
+
+  /** 1 for the next queued job of its type to start, 2 after it, ...; null when the job is not queued. */
+  async queuePosition(job: JobEntity): Promise<number | null> {
+    if (job.status !== 'queued') return null;
+    const ahead = await this.dataSource
+      .getRepository(JobEntity)
+      .createQueryBuilder('job')
+      .where('job.type = :type AND job.status = :status', { type: job.type, status: 'queued' })
+      .andWhere('(job.created_at, job.id) < (:createdAt, :id)', { createdAt: job.createdAt, id: job.id })
+      .getCount();
+    return ahead + 1;
+  }
+
+  /** The median run time (start to completion) of the latest completed jobs of a type, in seconds; null without any. */
+  async medianRunSeconds(type: string, sample = 20): Promise<number | null> {
+    const [row] = await this.dataSource.query(
+      `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) AS median FROM (
+         SELECT EXTRACT(EPOCH FROM completed_at - started_at) AS seconds FROM jobs
+         WHERE type = $1 AND status = 'completed' AND started_at IS NOT NULL ORDER BY completed_at DESC LIMIT $2) latest`,
+      [type, sample],
+    );
+    return row?.median === null || row?.median === undefined ? null : Number(row.median);
+  }
+
+  /** The id of each job's latest event. */
+  async latestEventIds(jobIds: string[]): Promise<Map<string, string>> {
+    if (jobIds.length === 0) return new Map();
+    const rows: Array<{ job_id: string; id: string }> = await this.dataSource.query(
+      'SELECT job_id, MAX(id)::text AS id FROM job_events WHERE job_id = ANY($1::uuid[]) GROUP BY job_id',
+      [jobIds],
+    );
+    return new Map(rows.map((row) => [row.job_id, row.id]));
   }
 
   /** Deletes jobs of `ownerId` (null: ownerless jobs) among `ids`, with their events, in the caller's transaction. */

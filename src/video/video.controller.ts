@@ -16,7 +16,7 @@ import { StreamTokenAllowed } from '../auth/auth.decorators.js';
 import { CurrentUser, type AuthenticatedUser } from '../auth/current-user.decorator.js';
 import { Public } from '../common/public.decorator.js';
 import { JobStreams, type JobProjection } from '../jobs/job-stream.js';
-import { AnonymousThrottleGuard } from './anonymous-throttle.guard.js';
+import { VideoAnonymousThrottleGuard } from './video-anonymous-throttle.guard.js';
 import {
   GenerateUploadUrlDto,
   ProcessStartedDto,
@@ -45,7 +45,7 @@ export class VideoController {
 
   @Post('generate-url')
   @HttpCode(200)
-  @UseGuards(AnonymousThrottleGuard)
+  @UseGuards(VideoAnonymousThrottleGuard)
   @ApiOperation({
     summary: 'A presigned PUT URL for one video or audio file',
     description: 'PUT the bytes to `url` with `Content-Type: <filetype>`. Anonymous callers are rate-limited per address.',
@@ -59,7 +59,7 @@ export class VideoController {
 
   @Post('request-process')
   @HttpCode(200)
-  @UseGuards(AnonymousThrottleGuard)
+  @UseGuards(VideoAnonymousThrottleGuard)
   @ApiOperation({ summary: 'Start the transcript of an uploaded video; follow it at status/{job_id}' })
   @ApiOkResponse({ type: ProcessStartedDto })
   @ApiNotFoundResponse({ description: 'Nothing uploaded at that key, or not your key' })

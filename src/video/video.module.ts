@@ -3,7 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { SpeechToTextModule } from '../engines/speech-to-text/speech-to-text.module.js';
 import { JobsModule } from '../jobs/jobs.module.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
-import { AnonymousThrottleGuard } from './anonymous-throttle.guard.js';
+import { VideoAnonymousThrottleGuard } from './video-anonymous-throttle.guard.js';
 import { TranscriptEntity } from './transcript.entity.js';
 import { VideoCallbackController } from './video-callback.controller.js';
 import { VideoController } from './video.controller.js';
@@ -15,7 +15,7 @@ import { VideoService } from './video.service.js';
   imports: [TypeOrmModule.forFeature([TranscriptEntity]), JobsModule, SpeechToTextModule, WebhooksModule],
   // The callback first: POST result must not be taken for anything else.
   controllers: [VideoCallbackController, VideoController],
-  providers: [VideoService, VideoJob, AnonymousThrottleGuard],
+  providers: [VideoService, VideoJob, VideoAnonymousThrottleGuard],
   exports: [SpeechToTextModule],
 })
 export class VideoModule {}

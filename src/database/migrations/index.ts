@@ -5,6 +5,7 @@ import { Analysis1795498932894 } from './1795498932894-Analysis.js';
 import { WebhookDeliveries1796230000000 } from './1796230000000-WebhookDeliveries.js';
 import { Transcripts1796240000000 } from './1796240000000-Transcripts.js';
 import { VoiceTurns1796250000000 } from './1796250000000-VoiceTurns.js';
+import { MusicTracks1796260000000 } from './1796260000000-MusicTracks.js';
 
 /** Every migration, oldest first (the CLI writes new ones here; add each to this list). */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   WebhookDeliveries1796230000000,
   Transcripts1796240000000,
   VoiceTurns1796250000000,
+  MusicTracks1796260000000,
 ];

@@ -269,7 +269,8 @@ describe('YueMusicEngine, the YuE runner against a stand-in infer.py (YuE needs 
     const message = (error as EngineError).message;
     expect(message).toContain('exited with code 1');
     expect(message).toContain('Traceback (most recent call last):');
-    expect(message).toMatch(/RuntimeError: CUDA out of memory\. Tried to allocate 2\.00 GiB$/);
+    // stdout and stderr are two pipes: which of their last lines arrives last is not fixed, so no end anchor.
+    expect(message).toContain("RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB");
     expect(message).not.toContain('%|');
     expect(await readdir(scratchParent)).toEqual([]);
   });

@@ -11,11 +11,11 @@ import {
 import { AppConfig } from '../config/app-config.js';
 
 /**
- * Anonymous callers may upload videos (seed 003's web client sends no token), so they are rate-limited per
- * client address: VIDEO_ANONYMOUS_RATE_LIMIT_PER_MINUTE (429 + Retry-After). Signed-in callers are not counted.
+ * Routes that serve anonymous callers (the seeds' clients send no token) rate-limit them per client address:
+ * a feature's subclass names its limit per minute (429 + Retry-After). Signed-in callers are not counted.
  */
 @Injectable()
-export class AnonymousThrottleGuard extends ThrottlerGuard {
+export abstract class AnonymousThrottleGuard extends ThrottlerGuard {
   constructor(
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
     @InjectThrottlerStorage() storage: ThrottlerStorage,
@@ -25,11 +25,13 @@ export class AnonymousThrottleGuard extends ThrottlerGuard {
     super(options, storage, reflector);
   }
 
+  protected abstract limitPerMinute(config: AppConfig): number;
+
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
     return !!context.switchToHttp().getRequest<{ user?: unknown }>().user;
   }
 
   protected override handleRequest(request: ThrottlerRequest): Promise<boolean> {
-    return super.handleRequest({ ...request, limit: this.config.video.anonymousRateLimitPerMinute, ttl: 60_000 });
+    return super.handleRequest({ ...request, limit: this.limitPerMinute(this.config), ttl: 60_000 });
   }
 }

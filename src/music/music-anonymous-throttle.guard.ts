@@ -1,0 +1,11 @@
+import { Injectable } from '@nestjs/common';
+import { AnonymousThrottleGuard } from '../common/anonymous-throttle.guard.js';
+import type { AppConfig } from '../config/app-config.js';
+
+/** Anonymous generations (MUSIC_ALLOW_ANONYMOUS): MUSIC_ANONYMOUS_RATE_LIMIT_PER_MINUTE per client address. */
+@Injectable()
+export class MusicAnonymousThrottleGuard extends AnonymousThrottleGuard {
+  protected limitPerMinute(config: AppConfig): number {
+    return config.music.anonymousRateLimitPerMinute;
+  }
+}
