@@ -129,3 +129,33 @@ describe('music through a remote seed 004 server (a loopback double speaking its
     expect(failed).toMatchObject({ error_code: 'ENGINE_FAILED', error: expect.stringContaining('CUDA error: out of memory') });
   });
 });
+
+describe('a YuE generation past MUSIC_DEADLINE_SECONDS (stand-in infer.py)', () => {
+  let t: TestApp;
+  let yueDir: string;
+
+  beforeAll(async () => {
+    yueDir = await mkdtemp(join(tmpdir(), 'yousync-yue-deadline-'));
+    await mkdir(join(yueDir, 'inference'));
+    await writeFile(join(yueDir, 'inference', 'infer.py'), standIn('hang', ffmpeg.path));
+    t = await startTestApp({ MUSIC_ENGINE: 'yue', YUE_DIR: yueDir, MUSIC_DEADLINE_SECONDS: '10' });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await rm(yueDir, { recursive: true, force: true });
+  });
+
+  it('fails with DEADLINE_EXCEEDED and leaves no process behind', async () => {
+    const user = await signIn(t, 'deadline@yousync.test');
+    const { job_id } = await (await t.fetch('/music/generate-music-async/', json({ genre_txt: 'pop', lyrics_txt: 'la' }, { headers: user.headers }))).json();
+    const pidsFile = join(yueDir, 'inference', 'pids.json');
+    await eventually(async () => (existsSync(pidsFile) ? true : undefined), 30_000, 'infer.py to start');
+    const pids = JSON.parse(await readFile(pidsFile, 'utf8')) as { python: number; sleep: number };
+    const failed = await eventually(async () => {
+      const status = await (await t.fetch(`/music/job-status/${job_id}`, { headers: user.headers })).json();
+      return status.status === 'failed' ? status : undefined;
+    }, 30_000, 'the deadline');
+    expect(failed.error_code).toBe('DEADLINE_EXCEEDED');
+    await eventually(async () => (!isAlive(pids.python) && !isAlive(pids.sleep) ? true : undefined), 20_000, 'the process tree to die');
+  });
+});
