@@ -257,6 +257,10 @@ describe('music generation with MUSIC_ALLOW_ANONYMOUS=true', () => {
     const stream = await SseClient.open(`${t.baseUrl}/music/events?job_id=${job.job_id}`);
     await stream.finished(60_000);
     expect(statusesOf(stream, job.job_id).at(-1)).toBe('completed');
+    // Opened after the job finished: its state once, then the end.
+    const late = await SseClient.open(`${t.baseUrl}/music/events?job_id=${job.job_id}`);
+    await late.finished(5_000);
+    expect(late.json<Frame>()).toEqual([{ active_job: null, jobs: { [job.job_id]: expect.objectContaining({ status: 'completed' }) } }]);
 
     // The Python flow made one, this test one: of four per minute, two are left, then 429.
     const statuses: number[] = [];

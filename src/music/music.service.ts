@@ -10,7 +10,7 @@ import { SseService } from '../events/sse.service.js';
 import type { Job } from '../jobs/job-definition.js';
 import { jobTopic } from '../jobs/job-event-relay.js';
 import type { JobSnapshot } from '../jobs/job-snapshot.js';
-import { TERMINAL_STATUSES } from '../jobs/job-status.js';
+import { TERMINAL_STATUSES, type JobStatus } from '../jobs/job-status.js';
 import { ANY_OWNER, isJobId, JobsService } from '../jobs/jobs.service.js';
 import { ObjectStorage } from '../storage/object-storage.js';
 import type { GenerateMusicDto, MusicJobCreatedDto, MusicJobDto, MusicJobStatusDto, MusicServerStatusDto } from './dto/music.dto.js';
@@ -247,7 +247,8 @@ export class MusicService {
       topic: topic ?? `music:anonymous:${randomInt(2 ** 47)}`,
       project,
       replay,
-      endAfter: only ? (event) => event.data !== null && TERMINAL_STATUSES.includes(event.data.status) : undefined,
+      // Following one job: the stream ends once it finished, at once when it had before the stream opened.
+      endAfter: only ? () => TERMINAL_STATUSES.includes((state.get(only.id)?.view.status ?? 'queued') as JobStatus) : undefined,
     });
   }
 
