@@ -28,6 +28,8 @@ export interface SynthesisOptions {
   voice?: string;
   /** Words per minute. */
   rate?: number;
+  /** How far the pitch moves over a sentence, 0-100: 0 speaks on one note (for singing), 50 as the voice does. */
+  intonation?: number;
 }
 
 /** Port for turning a line of script into speech with word timings; adapters live in sub-folders. */
@@ -36,7 +38,7 @@ export abstract class TextToSpeechEngine {
   abstract synthesize(text: string, options: SynthesisOptions): Promise<Synthesis>;
 }
 
-/** Codes: EMPTY_TEXT, UNSUPPORTED_VOICE, INVALID_RATE (client mistakes, 400); SYNTHESIS_FAILED (500). */
+/** Codes: EMPTY_TEXT, UNSUPPORTED_VOICE, INVALID_RATE, INVALID_INTONATION (client mistakes, 400); SYNTHESIS_FAILED (500). */
 export class SpeechSynthesisError extends DomainError {
   constructor(code: string, message: string, status: HttpStatus = HttpStatus.BAD_REQUEST) {
     super(code, message, status);

@@ -19,8 +19,8 @@ const loudnessBetween = (synthesis: Synthesis, from: number, to: number) => {
   return rms(samples.subarray(Math.max(0, Math.round(from * sampleRate)), Math.round(to * sampleRate)));
 };
 
-/** Median fundamental frequency of the loud frames, by autocorrelation over 60-500 Hz. */
-const medianPitch = (samples: Int16Array, sampleRate: number) => {
+/** Fundamental frequency of each loud frame, by autocorrelation over 60-500 Hz, sorted. */
+const framePitches = (samples: Int16Array, sampleRate: number) => {
   const window = Math.round(sampleRate * 0.04);
   const pitches: number[] = [];
   for (let start = 0; start + window < samples.length; start += window / 2) {
@@ -41,10 +41,16 @@ const medianPitch = (samples: Int16Array, sampleRate: number) => {
     }
     if (best.correlation > 0.6) pitches.push(sampleRate / best.lag);
   }
-  return pitches.sort((a, b) => a - b)[Math.floor(pitches.length / 2)]!;
+  return pitches.sort((a, b) => a - b);
 };
 
-const pitchOf = (synthesis: Synthesis) => medianPitch(decodeWav(synthesis.audio).samples, synthesis.sampleRate);
+const pitchesOf = (synthesis: Synthesis) => framePitches(decodeWav(synthesis.audio).samples, synthesis.sampleRate);
+const pitchOf = (synthesis: Synthesis) => pitchesOf(synthesis)[Math.floor(pitchesOf(synthesis).length / 2)]!;
+/** The ratio between the 90th and 10th percentile of the frame pitches: 1 for a monotone. */
+const pitchSpreadOf = (synthesis: Synthesis) => {
+  const pitches = pitchesOf(synthesis);
+  return pitches[Math.floor(pitches.length * 0.9)]! / pitches[Math.floor(pitches.length * 0.1)]!;
+};
 
 /** What every synthesis owes its caller: playable audio with speech in it, and every input word timed in order. */
 const expectSpokenWords = (synthesis: Synthesis, text: string) => {
@@ -137,10 +143,24 @@ describe(EspeakTextToSpeechEngine.name, () => {
     expect(fast.duration).toBeLessThan(slow.duration * 0.6);
   });
 
+  it('speaks on one note at intonation 0', async () => {
+    const text = 'I never thought I would see you again after all these years';
+
+    const [spoken, monotone] = await Promise.all([
+      sut.synthesize(text, { language: 'en' }),
+      sut.synthesize(text, { language: 'en', intonation: 0 }),
+    ]);
+
+    expectSpokenWords(monotone, text);
+    expect(pitchSpreadOf(spoken)).toBeGreaterThan(1.15);
+    expect(pitchSpreadOf(monotone)).toBeLessThan(1.05);
+  });
+
   it.each([
     [{ language: 'xx' }, 'UNSUPPORTED_VOICE'],
     [{ language: 'en', voice: 'no-such-variant' }, 'UNSUPPORTED_VOICE'],
     [{ language: 'en', rate: 1000 }, 'INVALID_RATE'],
+    [{ language: 'en', intonation: 101 }, 'INVALID_INTONATION'],
   ])('rejects %j with %s', async (options, code) => {
     await expect(sut.synthesize('hello', options)).rejects.toMatchObject({ name: SpeechSynthesisError.name, code });
   });

@@ -18,6 +18,8 @@ const VARIANTS_DIRECTORY = '/usr/share/espeak-ng-data/voices/!v';
 const MIN_RATE = 80;
 const MAX_RATE = 450;
 const DEFAULT_RATE = 175;
+// eSpeak's pitch range parameter (espeakRANGE): 0 is monotone, 50 the voice's own.
+const DEFAULT_INTONATION = 50;
 
 interface LoadedEspeak {
   module: EspeakNGModule;
@@ -41,16 +43,21 @@ export class EspeakTextToSpeechEngine extends TextToSpeechEngine {
     if (!Number.isFinite(rate) || rate < MIN_RATE || rate > MAX_RATE) {
       throw new SpeechSynthesisError('INVALID_RATE', `Rate must be ${MIN_RATE}-${MAX_RATE} words per minute, got ${rate}`);
     }
+    const intonation = options.intonation ?? DEFAULT_INTONATION;
+    if (!Number.isFinite(intonation) || intonation < 0 || intonation > 100) {
+      throw new SpeechSynthesisError('INVALID_INTONATION', `Intonation must be 0-100, got ${intonation}`);
+    }
     const espeak = await this.load();
-    return this.serialize(() => this.speak(espeak, text, options, Math.round(rate)));
+    return this.serialize(() => this.speak(espeak, text, options, Math.round(rate), Math.round(intonation)));
   }
 
-  private speak(espeak: LoadedEspeak, text: string, options: SynthesisOptions, rate: number): Synthesis {
+  private speak(espeak: LoadedEspeak, text: string, options: SynthesisOptions, rate: number, intonation: number): Synthesis {
     const voice = this.voiceName(espeak, options);
     if (espeak.worker.set_voice(voice) !== 0) {
       throw new SpeechSynthesisError('UNSUPPORTED_VOICE', `eSpeak NG has no voice '${voice}'`);
     }
     espeak.worker.set_rate(rate);
+    espeak.worker.set_range(intonation);
 
     const input = toEspeakInput(text);
     const chunks: Int16Array[] = [];
