@@ -14,7 +14,7 @@ export const BUILTIN_MUSIC_VERSION = '1.0.0';
 /**
  * The procedural synthesizer: the genre text picks a style (genre-style.ts), the lyrics become a song of note
  * events (composition.ts), the text-to-speech engine sings them (singing.ts), instruments play the notes
- * (render.ts) and lamejs makes the MP3 (mp3.ts). No server, no model weights; the same request and seed give the
+ * (render.ts) and LAME in ffmpeg makes the MP3 (mp3.ts). No server, no model weights; the same request and seed give the
  * same bytes.
  */
 export class BuiltinMusicEngine extends MusicEngine {
