@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiBearerAuth,
   ApiConflictResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
@@ -23,16 +24,19 @@ import {
   MusicJobStatusDto,
   MusicServerStatusDto,
 } from './dto/music.dto.js';
+import { MusicAccessGuard } from './music-access.guard.js';
 import { MusicAnonymousThrottleGuard } from './music-anonymous-throttle.guard.js';
 import { MusicService } from './music.service.js';
 
 const callerOf = (user: AuthenticatedUser | null) => user?.id ?? null;
 
 // Signed-in callers see only their own jobs. Seed 004's clients send no token: with MUSIC_ALLOW_ANONYMOUS they
-// are served (rate-limited) and reach their jobs by id; otherwise they get 401. Hence no bearer lock in Swagger.
+// are served (rate-limited) and reach their jobs by id; otherwise every route answers them 401, as Swagger shows.
 @ApiTags('music')
 @Public()
-@ApiUnauthorizedResponse({ description: 'No token, and MUSIC_ALLOW_ANONYMOUS is off' })
+@ApiBearerAuth()
+@UseGuards(MusicAccessGuard)
+@ApiUnauthorizedResponse({ description: 'No token, and MUSIC_ALLOW_ANONYMOUS is off (with it on, the token is optional)' })
 @Controller('music')
 export class MusicController {
   constructor(private readonly music: MusicService) {}

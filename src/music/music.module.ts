@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MusicEngineModule } from '../engines/music/music-engine.module.js';
 import { JobsModule } from '../jobs/jobs.module.js';
+import { MusicAccessGuard } from './music-access.guard.js';
 import { MusicAnonymousThrottleGuard } from './music-anonymous-throttle.guard.js';
 import { MusicTrackEntity } from './music-track.entity.js';
 import { MusicController } from './music.controller.js';
@@ -12,6 +13,6 @@ import { MusicService } from './music.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([MusicTrackEntity]), JobsModule, MusicEngineModule],
   controllers: [MusicController],
-  providers: [MusicService, MusicJob, MusicAnonymousThrottleGuard],
+  providers: [MusicService, MusicJob, MusicAccessGuard, MusicAnonymousThrottleGuard],
 })
 export class MusicModule {}

@@ -20,7 +20,6 @@ import {
   musicJobFinished,
   musicJobNotFound,
   musicNotReady,
-  musicSignInRequired,
 } from './music-errors.js';
 import { MusicTrackEntity } from './music-track.entity.js';
 import { MUSIC_JOB, musicKeyOf, type MusicJobPayload } from './music.job.js';
@@ -71,13 +70,7 @@ export class MusicService {
     private readonly config: AppConfig,
   ) {}
 
-  /** Anonymous callers are refused (401) unless MUSIC_ALLOW_ANONYMOUS is on. */
-  admit(caller: MusicCaller): void {
-    if (caller === null && !this.config.music.allowAnonymous) throw musicSignInRequired();
-  }
-
   async generateAsync(caller: MusicCaller, body: GenerateMusicDto): Promise<MusicJobCreatedDto> {
-    this.admit(caller);
     const job = await this.jobs.create(MUSIC_JOB, this.payloadOf(body), { ownerId: caller });
     return { job_id: job.id, status: 'queued' };
   }
@@ -88,7 +81,6 @@ export class MusicService {
    * it. A client that goes away cancels its generation.
    */
   async generateSync(caller: MusicCaller, body: GenerateMusicDto, req: Request, res: Response): Promise<void> {
-    this.admit(caller);
     const admit = async (manager: EntityManager) => {
       const busy = await this.jobs.countOfType(MUSIC_JOB, ['queued', 'processing'], manager);
       if (busy >= this.config.music.concurrency) {
@@ -140,14 +132,12 @@ export class MusicService {
 
   /** The caller's newest jobs by id (seed 004's shape); an anonymous caller has none to list. */
   async list(caller: MusicCaller): Promise<Record<string, MusicJobDto>> {
-    this.admit(caller);
     if (caller === null) return {};
     const jobs = await this.jobs.listOwnedOfType(caller, MUSIC_JOB, LISTED_JOBS);
     return Object.fromEntries(jobs.map((job) => [job.id, toMusicJob(job)]));
   }
 
   async serverStatus(caller: MusicCaller): Promise<MusicServerStatusDto> {
-    this.admit(caller);
     const queueSize = await this.jobs.countOfType(MUSIC_JOB, ['queued']);
     if (caller === null) return { active_job: null, queue_size: queueSize, job_count: 0 };
     const jobs = await this.jobs.listOwnedOfType(caller, MUSIC_JOB, LISTED_JOBS);
@@ -211,7 +201,6 @@ export class MusicService {
    * signed-in caller: all theirs; with `job_id`: that job only, which is how an anonymous caller follows one).
    */
   async events(caller: MusicCaller, jobId: string | undefined, req: Request, res: Response): Promise<void> {
-    this.admit(caller);
     const only = jobId === undefined ? undefined : await this.visibleJob(caller, jobId);
     const topic = only ? jobTopic(only.id) : caller ? `owner:${caller}` : undefined;
     const state = new Map<string, { version: bigint; view: MusicJobDto }>();
