@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeAudio } from '../../audio/decode-audio.js';
 import { EspeakTextToSpeechEngine } from '../../text-to-speech/espeak/espeak-text-to-speech.engine.js';
 import { analyzeDubbing, InvalidAnalyzerInputError, NoSpeechError, type ReferenceWord } from './dubbing-analyzer.js';
+import { NON_SPEECH_SOUNDS, pinkNoise, type NonSpeechSound } from './non-speech-sounds.js';
 
 const SAMPLE_RATE = 16_000;
 
@@ -183,6 +184,27 @@ describe(analyzeDubbing.name, () => {
     expect(() => analyze(actor, noise)).toThrowError(
       expect.objectContaining({ name: NoSpeechError.name, reason: 'noise', message: expect.stringMatching(/no speech.*noise/i) }),
     );
+  });
+
+  it.each(Object.keys(NON_SPEECH_SOUNDS) as NonSpeechSound[])('rejects a recording of %s with NoSpeechError (noise)', (sound) => {
+    const { actor } = takes.en;
+
+    expect(() => analyze(actor, NON_SPEECH_SOUNDS[sound](4))).toThrowError(expect.objectContaining({ name: NoSpeechError.name, reason: 'noise' }));
+  });
+
+  it('rejects a few knocks in an otherwise silent recording with NoSpeechError', () => {
+    const { actor } = takes.ko;
+    const recording = withSilence(NON_SPEECH_SOUNDS.knocking(1), { before: 1, after: 1 });
+
+    expect(() => analyze(actor, recording)).toThrowError(expect.objectContaining({ name: NoSpeechError.name }));
+  });
+
+  it.each(LANGUAGES)('still analyses the %s line in a female voice over pink noise 25 dB down', (language) => {
+    const { actor, otherGender } = takes[language];
+    const noise = pinkNoise(otherGender.audio.length / SAMPLE_RATE + 1, 0.01);
+    const recording = otherGender.audio.map((sample, index) => sample + noise[index]!);
+
+    expect(analyze(actor, recording).completeness).toBe(100);
   });
 
   it('rejects audio at another sample rate', () => {

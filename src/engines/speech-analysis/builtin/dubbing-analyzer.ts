@@ -9,7 +9,7 @@ import {
   timingScore,
 } from './scoring.js';
 import { FRAME_SECONDS, SAMPLE_RATE } from './spectrogram.js';
-import type { NoSpeechReason } from './speech-detection.js';
+import { judgeVoice, type NoSpeechReason } from './speech-detection.js';
 import { alignUtterances, listen } from './utterance.js';
 import type { DubbingAnalysis, PitchPoint, ReferenceWord, WordErrorType, WordResult } from '../speech-analysis.engine.js';
 import { firstRecordingFrames, firstReferenceFrames, locateWords, type WordLocation } from './word-location.js';
@@ -34,7 +34,7 @@ export class NoSpeechError extends Error {
     super(
       reason === 'silence'
         ? 'No speech was found in the recording: it is silent. Check that the microphone is on and not muted.'
-        : 'No speech was found in the recording: it holds only noise. Record again closer to the microphone, somewhere quieter.',
+        : 'No speech was found in the recording: it holds only noise, music or other sounds that are not a voice. Record again closer to the microphone, somewhere quieter.',
     );
     this.name = 'NoSpeechError';
   }
@@ -57,13 +57,15 @@ export function analyzeDubbing(input: AnalyzerInput, onStage?: (stage: AnalysisS
   onStage?.('aligning');
   const recording = listen(input.recording);
   if (recording.activity.noSpeech) throw new NoSpeechError(recording.activity.noSpeech);
+  const userPitch = trackPitch(recording.signal, recording.activity.speech);
+  const notVoice = judgeVoice(recording.activity, recording.spectrogram, userPitch);
+  if (notVoice) throw new NoSpeechError(notVoice);
   const reference = listen(input.reference);
   if (reference.activity.noSpeech) throw new InvalidAnalyzerInputError("The actor's clip holds no speech");
   const { path } = alignUtterances(reference, recording);
 
   onStage?.('scoring');
   const referencePitch = trackPitch(reference.signal, reference.activity.speech);
-  const userPitch = trackPitch(recording.signal, recording.activity.speech);
   const locations = locateWords(input.words, path, reference.activity.speech, recording.activity.speech);
   const spoken = locations.filter((location) => !location.omitted);
   const medianDistance = median(spoken.map((location) => location.distance));
