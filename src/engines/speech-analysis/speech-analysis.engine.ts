@@ -4,6 +4,8 @@ export interface ReferenceWord {
   text: string;
   start: number;
   end: number;
+  /** Index of the word's sentence (script) in the token, when known: expressiveness is judged per sentence. */
+  sentence?: number;
 }
 
 export type WordErrorType = 'none' | 'omission' | 'early' | 'late' | 'mispronunciation';
@@ -56,6 +58,9 @@ export interface AnalysisRequest {
   referenceKey: string;
   /** Every script word of the token, times in seconds from the start of the clip. */
   words: ReferenceWord[];
+  /** The token's language (BCP 47) and the text of each of its sentences: what the built-in analyzer synthesizes. */
+  language?: string;
+  sentences?: string[];
   signal: AbortSignal;
   progress(progress: number, stage: string, message: string): Promise<void>;
 }

@@ -4,6 +4,7 @@ import { EngineError } from '../../engine-error.js';
 import { ObjectStorage } from '../../../storage/object-storage.js';
 import { SpeechAnalysisEngine, type AnalysisOutcome, type AnalysisRequest } from '../speech-analysis.engine.js';
 import { analyzeDubbing, NoSpeechError } from './dubbing-analyzer.js';
+import type { SyntheticReferenceLibrary } from './synthetic-reference-library.js';
 
 // A line to dub lasts seconds; a recording longer than this is cut here rather than analysed for minutes.
 const MAX_SECONDS = 120;
@@ -13,12 +14,17 @@ const MAX_SECONDS = 120;
 export class BuiltinSpeechAnalysisEngine extends SpeechAnalysisEngine {
   readonly name = 'builtin';
 
-  constructor(private readonly storage: ObjectStorage) {
+  constructor(
+    private readonly storage: ObjectStorage,
+    private readonly references?: SyntheticReferenceLibrary,
+  ) {
     super();
   }
 
   async analyze(request: AnalysisRequest): Promise<AnalysisOutcome> {
     await request.progress(20, 'decoding', 'Decoding the recording and the original clip');
+    const synthetic =
+      this.references && request.language && request.sentences ? this.references.referencesFor(request.language, request.sentences) : undefined;
     const [recording, reference] = await Promise.all(
       [request.recordingKey, request.referenceKey].map(async (key) => {
         const { body } = await this.storage.get(key);
@@ -38,7 +44,7 @@ export class BuiltinSpeechAnalysisEngine extends SpeechAnalysisEngine {
     let scoring: Promise<void> = Promise.resolve();
     try {
       const result = analyzeDubbing(
-        { reference: reference!, recording: recording!, sampleRate: ANALYSIS_SAMPLE_RATE, words: request.words },
+        { reference: reference!, recording: recording!, sampleRate: ANALYSIS_SAMPLE_RATE, words: request.words, synthetic: await synthetic },
         (stage) => {
           if (stage === 'scoring') scoring = request.progress(80, 'scoring', 'Scoring timing, pronunciation and intonation');
         },

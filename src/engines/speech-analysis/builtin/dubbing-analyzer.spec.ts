@@ -3,6 +3,13 @@ import { decodeAudio } from '../../audio/decode-audio.js';
 import { EspeakTextToSpeechEngine } from '../../text-to-speech/espeak/espeak-text-to-speech.engine.js';
 import { analyzeDubbing, InvalidAnalyzerInputError, NoSpeechError, type ReferenceWord } from './dubbing-analyzer.js';
 import { NON_SPEECH_SOUNDS, pinkNoise, type NonSpeechSound } from './non-speech-sounds.js';
+import { SyntheticReferenceLibrary } from './synthetic-reference-library.js';
+import type { SyntheticReferences } from './synthetic-references.js';
+import { LocalObjectStorage } from '../../../storage/local-object-storage.js';
+import { UrlSigner } from '../../../storage/url-signer.js';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const SAMPLE_RATE = 16_000;
 
@@ -163,6 +170,40 @@ describe(analyzeDubbing.name, () => {
     }
     expect(result.fluency).toBeLessThanOrEqual(80);
     expect(result.completeness).toBe(100);
+  });
+
+  describe('with synthetic references (pronunciation judged on the words)', () => {
+    const synthetic = {} as Record<Language, SyntheticReferences>;
+    const analyzeWords = (actor: Line, recording: Float32Array, language: Language) =>
+      sut({ reference: actor.audio, recording, sampleRate: SAMPLE_RATE, words: actor.words, synthetic: synthetic[language] });
+
+    beforeAll(async () => {
+      const storage = new LocalObjectStorage(await mkdtemp(join(tmpdir(), 'references-')), new UrlSigner('secret-secret-secret-secret-secret'), 'http://localhost', 900);
+      const library = new SyntheticReferenceLibrary(tts, storage);
+      for (const language of LANGUAGES) synthetic[language] = (await library.referencesFor(language, [LINES[language].text]))!;
+    }, 60_000);
+
+    it.each(LANGUAGES)('scores the %s line in a female voice above a different line in the male actor\'s voice, overall and on pronunciation', (language) => {
+      const { actor, otherGender, differentLine } = takes[language];
+
+      const sameLine = analyzeWords(actor, otherGender.audio, language);
+      const different = analyzeWords(actor, differentLine.audio, language);
+
+      expect(sameLine.pronunciation).toBeGreaterThanOrEqual(80);
+      expect(different.pronunciation).toBeLessThanOrEqual(20);
+      expect(different.overall).toBeLessThanOrEqual(20);
+      expect(sameLine.overall).toBeGreaterThanOrEqual(different.overall + 50);
+    });
+
+    it.each(LANGUAGES)('keeps the %s timing: the clip delayed by 300 ms has every word 300 ± 40 ms late', (language) => {
+      const { actor } = takes[language];
+
+      const delayed = analyzeWords(actor, withSilence(actor.audio, { before: 0.3 }), language);
+
+      for (const word of delayed.words) expect(Math.abs(word.offset_ms! - 300), word.text).toBeLessThanOrEqual(40);
+      expect(delayed.pronunciation).toBeGreaterThanOrEqual(90);
+      expect(delayed.engine.version).toBe('2.0.0');
+    });
   });
 
   it('rejects a silent recording with NoSpeechError saying it is silent', () => {

@@ -3,6 +3,7 @@ import {
   fluencyScore,
   intonationScore,
   isMispronounced,
+  marginPronunciationScore,
   OFF_SYNC_MS,
   overallScore,
   pronunciationScore,
@@ -10,13 +11,16 @@ import {
 } from './scoring.js';
 import { FRAME_SECONDS, SAMPLE_RATE } from './spectrogram.js';
 import { judgeVoice, type NoSpeechReason } from './speech-detection.js';
-import { alignUtterances, listen } from './utterance.js';
+import { coarsen } from './alignment.js';
+import { FEATURE_DIMENSIONS, melCepstra } from './mel-cepstrum.js';
+import { MARGIN_WARP_FACTORS, pronunciationMargin, type SyntheticReferences, type TakeFeatures } from './synthetic-references.js';
+import { alignUtterances, listen, type Alignment, type Utterance } from './utterance.js';
 import type { DubbingAnalysis, PitchPoint, ReferenceWord, WordErrorType, WordResult } from '../speech-analysis.engine.js';
 import { firstRecordingFrames, firstReferenceFrames, locateWords, type WordLocation } from './word-location.js';
 
 export type { ReferenceWord };
 
-const ENGINE = { name: 'yousync-dsp', version: '1.0.0' } as const;
+const ENGINE = { name: 'yousync-dsp', version: '2.0.0' } as const;
 
 export interface AnalyzerInput {
   reference: Float32Array;
@@ -24,6 +28,11 @@ export interface AnalyzerInput {
   /** Both signals, mono; only 16000 is accepted. */
   sampleRate: number;
   words: ReferenceWord[];
+  /**
+   * The script and other lines said by synthetic voices: with them pronunciation is judged on the words, whatever
+   * the voice; without them, against the actor's clip alone (speaker-dependent).
+   */
+  synthetic?: SyntheticReferences;
 }
 
 export type AnalysisStage = 'aligning' | 'scoring';
@@ -62,7 +71,8 @@ export function analyzeDubbing(input: AnalyzerInput, onStage?: (stage: AnalysisS
   if (notVoice) throw new NoSpeechError(notVoice);
   const reference = listen(input.reference);
   if (reference.activity.noSpeech) throw new InvalidAnalyzerInputError("The actor's clip holds no speech");
-  const { path } = alignUtterances(reference, recording);
+  const alignment = alignUtterances(reference, recording);
+  const { path } = alignment;
 
   onStage?.('scoring');
   const referencePitch = trackPitch(reference.signal, reference.activity.speech);
@@ -74,7 +84,9 @@ export function analyzeDubbing(input: AnalyzerInput, onStage?: (stage: AnalysisS
 
   const scores = {
     timing: mean(spokenWords.map((word) => timingScore(word.offset_ms!))),
-    pronunciation: weightedPronunciation(spoken),
+    pronunciation: input.synthetic
+      ? marginPronunciationScore(pronunciationMargin(takeFeatures(recording, alignment), input.synthetic).margin)
+      : weightedPronunciation(spoken),
     intonation: intonationScore(referencePitch, userPitch, firstRecordingFrames(path, reference.spectrogram.frames)),
     fluency: fluencyScore(
       spoken,
@@ -95,6 +107,14 @@ export function analyzeDubbing(input: AnalyzerInput, onStage?: (stage: AnalysisS
     pitch: { reference: pitchPoints(referencePitch), user: pitchPoints(userPitch) },
     engine: { ...ENGINE },
   };
+}
+
+function takeFeatures(recording: Utterance, { coarseRecording, coarsePause }: Alignment): TakeFeatures {
+  const byWarp = MARGIN_WARP_FACTORS.map(
+    (warpFactor) =>
+      coarseRecording.get(warpFactor) ?? coarsen(melCepstra(recording.spectrogram, recording.activity.speech, warpFactor), FEATURE_DIMENSIONS),
+  );
+  return { byWarp, pause: coarsePause };
 }
 
 function describeWord(word: ReferenceWord, location: WordLocation, medianDistance: number): WordResult {
