@@ -17,10 +17,10 @@ const PRONUNCIATION_SLOPE = 1;
 /**
  * Pronunciation against synthetic references is a logistic of the margin (cohort standard deviations by which the
  * script beats other lines). Measured with eSpeak m2/f4 references on bench/analyzer-dev lines: the right line in
- * other eSpeak voices 5.4-14, in flite voices 1.5-4.2; another line -4.9 to 1.1, a few up to 3.2.
+ * other eSpeak voices 3.8-11, in flite voices 1.3-4.6; another line -4.5 to 1.6, a few up to 3.4.
  */
-const MARGIN_MIDPOINT = 2.2;
-const MARGIN_SLOPE = 0.5;
+const MARGIN_MIDPOINT = 1.8;
+const MARGIN_SLOPE = 0.4;
 /**
  * A line that is not the script's is not in sync however well it is timed: the overall is scaled down by
  * pronunciation below this, so another line, or noise that passed for speech, scores near zero.
