@@ -23,6 +23,18 @@ export interface WordResult {
   /** How close the word sounds to the actor's (pronunciation, 0-100); 0 when omitted. */
   score: number;
   error_type: WordErrorType;
+  /** Said flat where the actor's pitch moved (Azure's `monotone`); absent from older results and remote engines. */
+  monotone?: boolean;
+}
+
+/** How one sentence (script) of the token was delivered. */
+export interface SentenceResult {
+  /** Index of the sentence among the token's scripts, in order. */
+  sentence: number;
+  /** 0-100: how much of the actor's pitch range, pitch movement and loudness movement the take kept. */
+  expressiveness: number;
+  /** The sentence was said flat where the actor's was not. */
+  monotone: boolean;
 }
 
 export interface PitchPoint {
@@ -43,6 +55,9 @@ export type DubbingAnalysis = {
   intonation: number;
   fluency: number;
   completeness: number;
+  /** 0-100, the built-in engine from 2.0.0 on: delivery against the actor's (see SentenceResult). */
+  expressiveness?: number;
+  sentences?: SentenceResult[];
   words: WordResult[];
   pitch: { reference: PitchPoint[]; user: PitchPoint[] };
   engine: { name: string; version: string };

@@ -28,6 +28,8 @@ export interface SynthesisOptions {
   voice?: string;
   /** Words per minute. */
   rate?: number;
+  /** How far the pitch moves, 0 (monotone) to 100; 50 by default. */
+  pitchRange?: number;
 }
 
 /** Port for turning a line of script into speech with word timings; adapters live in sub-folders. */

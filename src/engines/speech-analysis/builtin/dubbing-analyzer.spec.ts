@@ -22,6 +22,8 @@ interface Line {
 interface Takes {
   actor: Line;
   otherGender: Line;
+  /** The other gender with its pitch range at zero: a flat reading of the right line. */
+  monotone: Line;
   faster: Line;
   firstHalf: Line;
   differentLine: Line;
@@ -36,8 +38,8 @@ const LANGUAGES = Object.keys(LINES) as Language[];
 
 const tts = new EspeakTextToSpeechEngine();
 
-async function say(text: string, language: Language, voice: string, rate?: number): Promise<Line> {
-  const synthesis = await tts.synthesize(text, { language, voice, rate });
+async function say(text: string, language: Language, voice: string, rate?: number, pitchRange?: number): Promise<Line> {
+  const synthesis = await tts.synthesize(text, { language, voice, rate, pitchRange });
   const audio = await decodeAudio(synthesis.audio, { sampleRate: SAMPLE_RATE });
   return { audio, words: synthesis.words.map((word, index) => ({ scriptWordId: index + 1, ...word })) };
 }
@@ -61,6 +63,7 @@ describe(analyzeDubbing.name, () => {
       takes[language] = {
         actor: await say(text, language, 'm3'),
         otherGender: await say(text, language, 'f3'),
+        monotone: await say(text, language, 'f3', undefined, 0),
         faster: await say(text, language, 'm3', 210),
         firstHalf: await say(words.slice(0, Math.ceil(words.length / 2)).join(' '), language, 'm3'),
         differentLine: await say(different, language, 'm3'),
@@ -204,6 +207,18 @@ describe(analyzeDubbing.name, () => {
       expect(delayed.pronunciation).toBeGreaterThanOrEqual(90);
       expect(delayed.engine.version).toBe('2.0.0');
     });
+  });
+
+  it.each(LANGUAGES)('scores a monotone %s reading at least 20 points below one with the actor\'s pitch range on expressiveness, and flags it', (language) => {
+    const { actor, otherGender, monotone } = takes[language];
+
+    const lively = analyze(actor, otherGender.audio);
+    const flat = analyze(actor, monotone.audio);
+
+    expect(lively.expressiveness!).toBeGreaterThanOrEqual(flat.expressiveness! + 20);
+    expect(lively.sentences).toEqual([expect.objectContaining({ sentence: 0, monotone: false })]);
+    expect(flat.sentences).toEqual([expect.objectContaining({ sentence: 0, monotone: true })]);
+    expect(flat.words.filter((word) => word.monotone).length).toBeGreaterThan(lively.words.filter((word) => word.monotone).length);
   });
 
   it('rejects a silent recording with NoSpeechError saying it is silent', () => {

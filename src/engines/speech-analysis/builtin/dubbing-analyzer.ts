@@ -1,3 +1,4 @@
+import { judgeExpressiveness } from './expressiveness.js';
 import { trackPitch, type PitchContour } from './pitch.js';
 import {
   fluencyScore,
@@ -79,7 +80,16 @@ export function analyzeDubbing(input: AnalyzerInput, onStage?: (stage: AnalysisS
   const locations = locateWords(input.words, path, reference.activity.speech, recording.activity.speech);
   const spoken = locations.filter((location) => !location.omitted);
   const medianDistance = median(spoken.map((location) => location.distance));
-  const words = input.words.map((word, index) => describeWord(word, locations[index]!, medianDistance));
+  const expressiveness = judgeExpressiveness(
+    locations,
+    (word) => input.words[word]!.sentence ?? 0,
+    { pitch: referencePitch, levelDb: reference.spectrogram.levelDb, speech: reference.activity.speech },
+    { pitch: userPitch, levelDb: recording.spectrogram.levelDb, speech: recording.activity.speech },
+  );
+  const words = input.words.map((word, index) => ({
+    ...describeWord(word, locations[index]!, medianDistance),
+    monotone: expressiveness.wordMonotone[index]!,
+  }));
   const spokenWords = words.filter((word) => word.error_type !== 'omission');
 
   const scores = {
@@ -103,6 +113,8 @@ export function analyzeDubbing(input: AnalyzerInput, onStage?: (stage: AnalysisS
     intonation: Math.round(scores.intonation),
     fluency: Math.round(scores.fluency),
     completeness: Math.round(scores.completeness),
+    expressiveness: Math.round(expressiveness.overall),
+    sentences: expressiveness.sentences.map(({ sentence, score, monotone }) => ({ sentence, expressiveness: Math.round(score), monotone })),
     words,
     pitch: { reference: pitchPoints(referencePitch), user: pitchPoints(userPitch) },
     engine: { ...ENGINE },

@@ -15,12 +15,12 @@ const TIMING_ZERO_MS = 560;
 const PRONUNCIATION_MIDPOINT = 7.5;
 const PRONUNCIATION_SLOPE = 1;
 /**
- * Pronunciation against synthetic references is a logistic of the margin (cohort standard deviations by which the
- * script beats other lines). Measured with eSpeak m2/f4 references on bench/analyzer-dev lines: the right line in
- * other eSpeak voices 3.8-11, in flite voices 1.3-4.6; another line -4.5 to 1.6, a few up to 3.4.
+ * Pronunciation against synthetic references is a logistic of the margin (how much closer the take is to the
+ * script than to the closest cohort line, relative). Measured with eSpeak m2/f4 references on bench/analyzer-dev
+ * lines: the right line in other eSpeak voices 0.37-2.6, in flite voices -0.04-0.24; another line -0.31-0.14.
  */
-const MARGIN_MIDPOINT = 1.8;
-const MARGIN_SLOPE = 0.4;
+const MARGIN_MIDPOINT = 0.12;
+const MARGIN_SLOPE = 0.04;
 /**
  * A line that is not the script's is not in sync however well it is timed: the overall is scaled down by
  * pronunciation below this, so another line, or noise that passed for speech, scores near zero.

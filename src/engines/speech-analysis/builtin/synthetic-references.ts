@@ -54,7 +54,11 @@ export interface PronunciationMargin {
   /** Mean path cost of the take against the script, the best voice and warp. */
   lineCost: number;
   cohortCosts: number[];
-  /** How many cohort standard deviations the script beats the cohort's mean by (speaker verification's Z-norm). */
+  /**
+   * By how much (a share of the script's cost) the take is closer to the script than to the closest cohort line.
+   * Measured against Z-norm (cohort mean and deviation) on bench/analyzer-dev lines: the right line never fell
+   * below 0.37 for Korean (Z-norm: overlapped another line's), the same for English.
+   */
   margin: number;
 }
 
@@ -77,9 +81,7 @@ export function pronunciationMargin(take: TakeFeatures, references: SyntheticRef
   const cohortCosts = Array.from({ length: windows }, (_, window) =>
     Math.min(...references.cohort.map((stream, voice) => cost(cohortWindow(stream, stream.lineStarts[window]!, references.line[voice]!.blocks)))),
   );
-  const mean = cohortCosts.reduce((sum, value) => sum + value, 0) / cohortCosts.length;
-  const spread = Math.sqrt(cohortCosts.reduce((sum, value) => sum + (value - mean) ** 2, 0) / cohortCosts.length);
-  return { lineCost, cohortCosts, margin: (mean - lineCost) / Math.max(spread, 1e-3) };
+  return { lineCost, cohortCosts, margin: (Math.min(...cohortCosts) - lineCost) / Math.max(lineCost, 1e-3) };
 }
 
 /** `blocks` blocks of the stream from `start`, wrapping round to its beginning. */

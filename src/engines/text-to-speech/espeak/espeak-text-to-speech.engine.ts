@@ -18,6 +18,8 @@ const VARIANTS_DIRECTORY = '/usr/share/espeak-ng-data/voices/!v';
 const MIN_RATE = 80;
 const MAX_RATE = 450;
 const DEFAULT_RATE = 175;
+// espeakRANGE: 0 is monotone, 50 eSpeak's default.
+const DEFAULT_PITCH_RANGE = 50;
 
 interface LoadedEspeak {
   module: EspeakNGModule;
@@ -51,6 +53,7 @@ export class EspeakTextToSpeechEngine extends TextToSpeechEngine {
       throw new SpeechSynthesisError('UNSUPPORTED_VOICE', `eSpeak NG has no voice '${voice}'`);
     }
     espeak.worker.set_rate(rate);
+    espeak.worker.set_range(Math.min(100, Math.max(0, Math.round(options.pitchRange ?? DEFAULT_PITCH_RANGE))));
 
     const input = toEspeakInput(text);
     const chunks: Int16Array[] = [];
