@@ -5,7 +5,7 @@
 // Run: npx nest build && node bench/analysis-cpu.mjs
 import { decodeAudio } from '../dist/src/engines/audio/decode-audio.js';
 import { alignUtterances, listen, WARP_FACTORS } from '../dist/src/engines/speech-analysis/builtin/utterance.js';
-import { analyzeDubbing } from '../dist/src/engines/speech-analysis/builtin/dubbing-analyzer.js';
+import { actorMargin, analyzeDubbing } from '../dist/src/engines/speech-analysis/builtin/dubbing-analyzer.js';
 import { trackPitch } from '../dist/src/engines/speech-analysis/builtin/pitch.js';
 import { EspeakTextToSpeechEngine } from '../dist/src/engines/text-to-speech/espeak/espeak-text-to-speech.engine.js';
 import { SyntheticReferenceLibrary } from '../dist/src/engines/speech-analysis/builtin/synthetic-reference-library.js';
@@ -49,6 +49,7 @@ const reference = await decodeAudio(synthesis.audio);
 const recording = new Float32Array(reference.length + 0.3 * SAMPLE_RATE);
 recording.set(reference, 0.3 * SAMPLE_RATE);
 const words = synthesis.words.map((word, index) => ({ scriptWordId: index + 1, ...word }));
+// The first analysis of a token also measures its clip against the references (kept in memory after).
 const input = { reference, recording, sampleRate: SAMPLE_RATE, words, synthetic };
 
 /** CPU (user + system, every thread of the process) and wall milliseconds of one call. */
@@ -64,6 +65,7 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 const ms = (value) => `${value.toFixed(1)} ms`.padStart(10);
 
 const first = measure(() => analyzeDubbing(input));
+input.actorMargin = actorMargin(reference, synthetic);
 for (let warmup = 0; warmup < 2; warmup++) analyzeDubbing(input);
 const runs = [];
 for (let run = 0; run < RUNS; run++) {
@@ -83,7 +85,7 @@ console.log(`  wall ${ms(median(runs.map((run) => run.wallMs)))}`);
 console.log(`  wall by stage: aligning ${ms(median(runs.map((run) => run.aligningMs)))}, scoring ${ms(median(runs.map((run) => run.scoringMs)))}`);
 console.log(`  result: overall ${result.overall}, timing ${result.timing}, pronunciation ${result.pronunciation}, word offsets ${Math.min(...offsets)}…${Math.max(...offsets)} ms`);
 console.log('first analysis of a script (its references not yet made):');
-console.log(`  the script in 2 voices: CPU ${ms(referencesCpuMs)}; the analysis itself (cold JIT): CPU ${ms(first.cpuMs)}; total ${ms(referencesCpuMs + first.cpuMs)}   goal < 2000 ms`);
+console.log(`  the script in 2 voices: CPU ${ms(referencesCpuMs)}; the analysis itself (cold JIT, the clip's margin included): CPU ${ms(first.cpuMs)}; total ${ms(referencesCpuMs + first.cpuMs)}   goal < 2000 ms`);
 console.log(`  once per deployment and language: eSpeak's start and the cohort (${synthetic.cohort[0].lineStarts.length} lines × 2 voices), CPU ${ms(cohortCpuMs)}`);
 console.log(`  a new process reading the script's references back from storage: CPU ${ms(readCpuMs)}`);
 

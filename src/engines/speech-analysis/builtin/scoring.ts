@@ -16,11 +16,15 @@ const PRONUNCIATION_MIDPOINT = 7.5;
 const PRONUNCIATION_SLOPE = 1;
 /**
  * Pronunciation against synthetic references is a logistic of the margin (how much closer the take is to the
- * script than to the closest cohort line, relative). Measured with eSpeak m2/f4 references on bench/analyzer-dev
- * lines: the right line in other eSpeak voices 0.37-2.6, in flite voices -0.04-0.24; another line -0.31-0.14.
+ * script than to the closest cohort line, relative to its cost to the script). Measured with eSpeak m2/f4
+ * references on bench/analyzer-dev lines: the right line in eSpeak voices 0.5-2.7, in flite voices -0.08-0.31, by
+ * the LibriVox reader 0.01-0.22; another line in the same voices at most 0.01, in eSpeak voices up to 0.14. So the
+ * bar is half the actor's own margin (an eSpeak actor's clip beats the cohort by 0.5-0.85), between these bounds.
  */
-const MARGIN_MIDPOINT = 0.12;
-const MARGIN_SLOPE = 0.04;
+const ACTOR_MARGIN_SHARE = 0.5;
+const LOWEST_MIDPOINT = 0.04;
+const HIGHEST_MIDPOINT = 0.12;
+
 /**
  * A line that is not the script's is not in sync however well it is timed: the overall is scaled down by
  * pronunciation below this, so another line, or noise that passed for speech, scores near zero.
@@ -58,8 +62,9 @@ export function pronunciationScore(distance: number): number {
   return 100 / (1 + Math.exp((distance - PRONUNCIATION_MIDPOINT) / PRONUNCIATION_SLOPE));
 }
 
-export function marginPronunciationScore(margin: number): number {
-  return 100 / (1 + Math.exp(-(margin - MARGIN_MIDPOINT) / MARGIN_SLOPE));
+export function marginPronunciationScore(margin: number, actorMargin: number): number {
+  const midpoint = clamp(ACTOR_MARGIN_SHARE * actorMargin, LOWEST_MIDPOINT, HIGHEST_MIDPOINT);
+  return 100 / (1 + Math.exp(-(margin - midpoint) / (midpoint / 3)));
 }
 
 export function isMispronounced(word: WordLocation, medianDistance: number): boolean {
