@@ -22,6 +22,7 @@ import { trackPitch } from '../dist/src/engines/speech-analysis/builtin/pitch.js
 
 const DEV = JSON.parse(readFileSync(new URL('./analyzer-dev/dev-set.json', import.meta.url), 'utf8'));
 const LIBRIVOX = '/usr/share/pocketsphinx/test/data/librivox';
+const ALSA_SOUNDS = '/usr/share/sounds/alsa';
 const SAMPLE_RATE = 16_000;
 const DELAY_SECONDS = 0.3;
 const scratch = mkdtempSync(join(tmpdir(), 'bench-analyzer-'));
@@ -36,8 +37,10 @@ const hasFlite = (() => {
   }
 })();
 const hasLibrivox = existsSync(LIBRIVOX);
+const hasAlsa = existsSync(join(ALSA_SOUNDS, 'Front_Left.wav'));
 if (!hasFlite) console.log('flite is not installed: its voices are skipped (apt-get install flite)');
-if (!hasLibrivox) console.log('pocketsphinx-testdata is not installed: the human family is skipped (apt-get install pocketsphinx-testdata)');
+if (!hasLibrivox) console.log('pocketsphinx-testdata is not installed: the LibriVox family is skipped (apt-get install pocketsphinx-testdata)');
+if (!hasAlsa) console.log("alsa-utils is not installed: the channel-names family is skipped (apt-get install alsa-utils)");
 
 /** A take: 16 kHz samples, and where each word starts when eSpeak said it (null when unknown). */
 async function say(voice, text, language, { pitchRange } = {}) {
@@ -52,6 +55,11 @@ async function say(voice, text, language, { pitchRange } = {}) {
     const file = join(scratch, 'flite.wav');
     execFileSync('flite', ['-voice', name, '-t', text, '-o', file]);
     const { samples, sampleRate } = decodeWav(readFileSync(file));
+    return { audio: resampleTo16k(samples, sampleRate), words: null };
+  }
+  if (voice === 'human:alsa') {
+    if (!hasAlsa) return null;
+    const { samples, sampleRate } = decodeWav(readFileSync(join(ALSA_SOUNDS, DEV.alsaFiles[DEV.sentences.alsa.indexOf(text)])));
     return { audio: resampleTo16k(samples, sampleRate), words: null };
   }
   if (source === 'human') {
@@ -178,8 +186,13 @@ for (const family of DEV.families) {
     const other = await say(family.actor, otherText, family.language);
     await record('other', family.actor, other.audio);
     if (index === 0) {
-      for (const [name, make] of Object.entries(NON_SPEECH_SOUNDS)) {
-        const outcome = await record('noise', name, make(4));
+      const noises = Object.entries(NON_SPEECH_SOUNDS).map(([name, make]) => [name, make(4)]);
+      if (hasAlsa) {
+        const { samples, sampleRate } = decodeWav(readFileSync(join(ALSA_SOUNDS, 'Noise.wav')));
+        noises.push(['alsa Noise.wav', resampleTo16k(samples, sampleRate)]);
+      }
+      for (const [name, audio] of noises) {
+        const outcome = await record('noise', name, audio);
         stats.noiseTakes++;
         if (outcome.result) {
           stats.noiseCompleted++;
