@@ -235,7 +235,8 @@ for (const family of DEV.families) {
         if (same.score > wrong.score) stats.pairsRight++;
       }
     }
-    const line = takes.map((take) => `${take.kind}/${take.voice} ${take.outcome.result ? take.outcome.result.overall : take.outcome.failed}`).join(', ');
+    const describe = ({ result, failed }) => (result ? `${result.overall} (pronunciation ${result.pronunciation})` : failed);
+    const line = takes.filter((take) => take.kind !== 'noise').map((take) => `${take.kind}/${take.voice} ${describe(take.outcome)}`).join(', ');
     console.log(`  ${family.name} #${index}: ${line}`);
   }
   report.push(stats);
