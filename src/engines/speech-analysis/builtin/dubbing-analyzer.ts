@@ -14,7 +14,7 @@ import { FRAME_SECONDS, SAMPLE_RATE } from './spectrogram.js';
 import { judgeVoice, type NoSpeechReason } from './speech-detection.js';
 import { coarsen, coarsenPauses } from './alignment.js';
 import { FEATURE_DIMENSIONS, melCepstra } from './mel-cepstrum.js';
-import { MARGIN_WARP_FACTORS, pronunciationMargin, type SyntheticReferences, type TakeFeatures } from './synthetic-references.js';
+import { MARGIN_WARP_FACTORS, normalizeVariance, pronunciationMargin, type SyntheticReferences, type TakeFeatures } from './synthetic-references.js';
 import { alignUtterances, listen, type Alignment, type Utterance } from './utterance.js';
 import type { DubbingAnalysis, PitchPoint, ReferenceWord, WordErrorType, WordResult } from '../speech-analysis.engine.js';
 import { firstRecordingFrames, firstReferenceFrames, locateWords, type WordLocation } from './word-location.js';
@@ -137,14 +137,15 @@ export function actorMargin(reference: Float32Array, synthetic: SyntheticReferen
 }
 
 function marginOf(utterance: Utterance, synthetic: SyntheticReferences): number {
-  const byWarp = MARGIN_WARP_FACTORS.map((warpFactor) => coarsen(melCepstra(utterance.spectrogram, utterance.activity.speech, warpFactor), FEATURE_DIMENSIONS));
+  const byWarp = MARGIN_WARP_FACTORS.map((warpFactor) =>
+    normalizeVariance(coarsen(melCepstra(utterance.spectrogram, utterance.activity.speech, warpFactor), FEATURE_DIMENSIONS)),
+  );
   return pronunciationMargin({ byWarp, pause: coarsenPauses(utterance.activity.speech.map((speech) => 1 - speech)) }, synthetic).margin;
 }
 
 function takeFeatures(recording: Utterance, { coarseRecording, coarsePause }: Alignment): TakeFeatures {
-  const byWarp = MARGIN_WARP_FACTORS.map(
-    (warpFactor) =>
-      coarseRecording.get(warpFactor) ?? coarsen(melCepstra(recording.spectrogram, recording.activity.speech, warpFactor), FEATURE_DIMENSIONS),
+  const byWarp = MARGIN_WARP_FACTORS.map((warpFactor) =>
+    normalizeVariance(coarseRecording.get(warpFactor) ?? coarsen(melCepstra(recording.spectrogram, recording.activity.speech, warpFactor), FEATURE_DIMENSIONS)),
   );
   return { byWarp, pause: coarsePause };
 }

@@ -17,12 +17,13 @@ const PRONUNCIATION_SLOPE = 1;
 /**
  * Pronunciation against synthetic references is a logistic of the margin (how much closer the take is to the
  * script than to the closest cohort line, relative to its cost to the script). Measured with eSpeak m2/f4
- * references on bench/analyzer-dev lines: the right line in eSpeak voices 0.5-2.7, in flite voices -0.08-0.31, by
- * the LibriVox reader 0.01-0.22; another line in the same voices at most 0.01, in eSpeak voices up to 0.14. So the
- * bar is half the actor's own margin (an eSpeak actor's clip beats the cohort by 0.5-0.85), between these bounds.
+ * references on bench/analyzer-dev lines: the right line in eSpeak voices 0.33-2.0, in flite voices -0.08-0.26, by
+ * the LibriVox reader and the alsa-utils voice -0.1-0.24 (mostly over 0.03); another line in the same voice at most
+ * 0 but for a two-word line sharing a word (0.07), in eSpeak voices up to 0.07. So the bar is half the actor's own
+ * margin (an eSpeak actor's clip beats the cohort by 0.43-0.85, others' by less), between these bounds.
  */
 const ACTOR_MARGIN_SHARE = 0.5;
-const LOWEST_MIDPOINT = 0.04;
+const LOWEST_MIDPOINT = 0.025;
 const HIGHEST_MIDPOINT = 0.12;
 
 /**

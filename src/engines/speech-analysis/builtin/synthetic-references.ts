@@ -33,8 +33,32 @@ export const MARGIN_WARP_FACTORS = [1];
 
 export function syntheticUtterance(signal: Float32Array): SyntheticUtterance {
   const utterance = listen(signal);
-  const features = coarsen(melCepstra(utterance.spectrogram, utterance.activity.speech), FEATURE_DIMENSIONS);
+  const features = normalizeVariance(coarsen(melCepstra(utterance.spectrogram, utterance.activity.speech), FEATURE_DIMENSIONS));
   return { features, blocks: features.length / FEATURE_DIMENSIONS };
+}
+
+/**
+ * Each dimension divided by its deviation over the utterance: a voice's own spread of timbre taken out. With it,
+ * flite and human takes of the right line beat the cohort clearly (bench/analyzer-dev, English pairs ordered right
+ * 96 % against 89 %; the actor's own clip 300 ms late no longer judged another line).
+ */
+export function normalizeVariance(features: Float32Array): Float32Array {
+  const blocks = features.length / FEATURE_DIMENSIONS;
+  const normalized = new Float32Array(features.length);
+  for (let dimension = 0; dimension < FEATURE_DIMENSIONS; dimension++) {
+    let sum = 0;
+    let squares = 0;
+    for (let block = 0; block < blocks; block++) {
+      const value = features[block * FEATURE_DIMENSIONS + dimension]!;
+      sum += value;
+      squares += value * value;
+    }
+    const spread = Math.sqrt(Math.max(1e-6, squares / blocks - (sum / blocks) ** 2));
+    for (let block = 0; block < blocks; block++) {
+      normalized[block * FEATURE_DIMENSIONS + dimension] = features[block * FEATURE_DIMENSIONS + dimension]! / spread;
+    }
+  }
+  return normalized;
 }
 
 /** Lines one after the other: a stream the cohort windows are cut from. */
