@@ -37,6 +37,8 @@ export class AnalysisJob implements JobHandler<AnalysisJobPayload> {
       recordingKey,
       referenceKey: reference.clipKey,
       words: reference.words,
+      language: reference.language,
+      sentences: reference.sentences,
       signal,
       progress,
     });

@@ -26,7 +26,12 @@ const MAX_CLIP_BYTES = 50 * 1024 * 1024;
 /** A token's clip and reference words, as the analysis of a dubbing needs them. */
 export interface TokenReference {
   clipKey: string | null;
-  words: Array<{ scriptWordId: number; text: string; start: number; end: number }>;
+  /** BCP 47 language of the line. */
+  language: string;
+  /** The text of each script (sentence), in order. */
+  sentences: string[];
+  /** `sentence` is the index of the word's script in `sentences`. */
+  words: Array<{ scriptWordId: number; text: string; start: number; end: number; sentence: number }>;
 }
 
 const clipKey = (tokenId: number, extension: string) => `tokens/${tokenId}/clip-${randomUUID()}.${extension}`;
@@ -112,17 +117,23 @@ export class TokensService {
 
   /** What a dubbing is compared with: the clip and every script word in order, times in seconds into the clip. */
   async referenceOf(id: number): Promise<TokenReference> {
-    const key = await this.clipKeyOf(id);
-    const words = await this.dataSource
-      .getRepository(ScriptWordEntity)
-      .createQueryBuilder('word')
-      .innerJoin('word.script', 'script')
-      .where('script.tokenId = :id', { id })
-      .orderBy('script.order', 'ASC')
-      .addOrderBy('word.order', 'ASC')
-      .getMany();
-    return { clipKey: key, words: words.map((word) => ({ scriptWordId: word.id, text: word.word, start: word.startTime, end: word.endTime })) };
+    const token = await this.tokens.findOne({ where: { id }, select: { id: true, audioKey: true, language: true } });
+    if (!token) throw tokenNotFound(id);
+    const scripts = await this.dataSource.getRepository(ScriptEntity).find({
+      where: { tokenId: id },
+      relations: { words: true },
+      order: { order: 'ASC', words: { order: 'ASC' } },
+    });
+    return {
+      clipKey: token.audioKey,
+      language: token.language,
+      sentences: scripts.map((script) => script.text),
+      words: scripts.flatMap((script, sentence) =>
+        (script.words ?? []).map((word) => ({ scriptWordId: word.id, text: word.word, start: word.startTime, end: word.endTime, sentence })),
+      ),
+    };
   }
+
 
   async get(id: number): Promise<TokenDetailDto> {
     const token = await tokenDetailQuery(this.tokens, id).getOne();

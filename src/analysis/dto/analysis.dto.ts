@@ -33,9 +33,13 @@ export class AnalysisResultDto {
     nullable: true,
     type: Object,
     description:
-      'When completed: {overall, timing, pronunciation, intonation, fluency, completeness (0-100), words: ' +
+      'When completed: {overall, timing, pronunciation, intonation, fluency, completeness (0-100), ' +
+      'expressiveness (0-100, optional: how much of the actor\'s pitch range, pitch movement and loudness movement the take kept), ' +
+      'sentences (optional): [{sentence (index of the script), expressiveness, monotone}], words: ' +
       '[{script_word_id, text, expected_start_ms, expected_end_ms, start_ms, end_ms, offset_ms, score, ' +
-      'error_type: none|omission|early|late|mispronunciation}], pitch: {reference, user}, engine: {name, version}}',
+      'error_type: none|omission|early|late|mispronunciation, monotone (optional: said flat where the actor was not)}], ' +
+      'pitch: {reference, user}, engine: {name, version}}. The built-in engine 2.0.0 judges pronunciation on the words ' +
+      '(against the script and other lines said by synthetic voices), so its scores are not comparable with 1.x.',
   })
   result: Record<string, unknown> | null;
 

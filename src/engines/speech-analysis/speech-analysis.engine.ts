@@ -4,6 +4,8 @@ export interface ReferenceWord {
   text: string;
   start: number;
   end: number;
+  /** Index of the word's sentence (script) in the token, when known: expressiveness is judged per sentence. */
+  sentence?: number;
 }
 
 export type WordErrorType = 'none' | 'omission' | 'early' | 'late' | 'mispronunciation';
@@ -21,6 +23,18 @@ export interface WordResult {
   /** How close the word sounds to the actor's (pronunciation, 0-100); 0 when omitted. */
   score: number;
   error_type: WordErrorType;
+  /** Said flat where the actor's pitch moved (Azure's `monotone`); absent from older results and remote engines. */
+  monotone?: boolean;
+}
+
+/** How one sentence (script) of the token was delivered. */
+export interface SentenceResult {
+  /** Index of the sentence among the token's scripts, in order. */
+  sentence: number;
+  /** 0-100: how much of the actor's pitch range, pitch movement and loudness movement the take kept. */
+  expressiveness: number;
+  /** The sentence was said flat where the actor's was not. */
+  monotone: boolean;
 }
 
 export interface PitchPoint {
@@ -41,6 +55,9 @@ export type DubbingAnalysis = {
   intonation: number;
   fluency: number;
   completeness: number;
+  /** 0-100, the built-in engine from 2.0.0 on: delivery against the actor's (see SentenceResult). */
+  expressiveness?: number;
+  sentences?: SentenceResult[];
   words: WordResult[];
   pitch: { reference: PitchPoint[]; user: PitchPoint[] };
   engine: { name: string; version: string };
@@ -56,6 +73,9 @@ export interface AnalysisRequest {
   referenceKey: string;
   /** Every script word of the token, times in seconds from the start of the clip. */
   words: ReferenceWord[];
+  /** The token's language (BCP 47) and the text of each of its sentences: what the built-in analyzer synthesizes. */
+  language?: string;
+  sentences?: string[];
   signal: AbortSignal;
   progress(progress: number, stage: string, message: string): Promise<void>;
 }

@@ -3,22 +3,32 @@ import { AudioDecodeError, ANALYSIS_SAMPLE_RATE, decodeAudio } from '../../audio
 import { EngineError } from '../../engine-error.js';
 import { ObjectStorage } from '../../../storage/object-storage.js';
 import { SpeechAnalysisEngine, type AnalysisOutcome, type AnalysisRequest } from '../speech-analysis.engine.js';
-import { analyzeDubbing, NoSpeechError } from './dubbing-analyzer.js';
+import { actorMargin, analyzeDubbing, NoSpeechError } from './dubbing-analyzer.js';
+import type { SyntheticReferenceLibrary } from './synthetic-reference-library.js';
+import type { SyntheticReferences } from './synthetic-references.js';
 
 // A line to dub lasts seconds; a recording longer than this is cut here rather than analysed for minutes.
 const MAX_SECONDS = 120;
+// Actors' margins kept in memory, by clip: a clip's margin is one number, recomputed (about 0.1 s) after a restart.
+const ACTOR_MARGINS_KEPT = 1000;
 
 /** The analyzer that needs no server: ffmpeg decodes, our DSP aligns (DTW on MFCC) and scores. */
 @Injectable()
 export class BuiltinSpeechAnalysisEngine extends SpeechAnalysisEngine {
   readonly name = 'builtin';
+  private readonly actorMargins = new Map<string, number>();
 
-  constructor(private readonly storage: ObjectStorage) {
+  constructor(
+    private readonly storage: ObjectStorage,
+    private readonly references?: SyntheticReferenceLibrary,
+  ) {
     super();
   }
 
   async analyze(request: AnalysisRequest): Promise<AnalysisOutcome> {
     await request.progress(20, 'decoding', 'Decoding the recording and the original clip');
+    const synthetic =
+      this.references && request.language && request.sentences ? this.references.referencesFor(request.language, request.sentences) : undefined;
     const [recording, reference] = await Promise.all(
       [request.recordingKey, request.referenceKey].map(async (key) => {
         const { body } = await this.storage.get(key);
@@ -37,8 +47,16 @@ export class BuiltinSpeechAnalysisEngine extends SpeechAnalysisEngine {
     await request.progress(50, 'aligning', 'Aligning your recording with the original');
     let scoring: Promise<void> = Promise.resolve();
     try {
+      const references = await synthetic;
       const result = analyzeDubbing(
-        { reference: reference!, recording: recording!, sampleRate: ANALYSIS_SAMPLE_RATE, words: request.words },
+        {
+          reference: reference!,
+          recording: recording!,
+          sampleRate: ANALYSIS_SAMPLE_RATE,
+          words: request.words,
+          synthetic: references,
+          actorMargin: references ? this.actorMarginOf(request.referenceKey, reference!, references) : undefined,
+        },
         (stage) => {
           if (stage === 'scoring') scoring = request.progress(80, 'scoring', 'Scoring timing, pronunciation and intonation');
         },
@@ -51,5 +69,16 @@ export class BuiltinSpeechAnalysisEngine extends SpeechAnalysisEngine {
       }
       throw error;
     }
+  }
+
+  private actorMarginOf(clipKey: string, clip: Float32Array, references: SyntheticReferences): number {
+    const key = `${clipKey}\n${references.line.map((line) => line.blocks).join(',')}`;
+    let margin = this.actorMargins.get(key);
+    if (margin === undefined) {
+      margin = actorMargin(clip, references);
+      this.actorMargins.set(key, margin);
+      if (this.actorMargins.size > ACTOR_MARGINS_KEPT) this.actorMargins.delete(this.actorMargins.keys().next().value!);
+    }
+    return margin;
   }
 }

@@ -2,6 +2,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeAudio } from '../../audio/decode-audio.js';
 import { EspeakTextToSpeechEngine } from '../../text-to-speech/espeak/espeak-text-to-speech.engine.js';
 import { analyzeDubbing, InvalidAnalyzerInputError, NoSpeechError, type ReferenceWord } from './dubbing-analyzer.js';
+import { NON_SPEECH_SOUNDS, pinkNoise, type NonSpeechSound } from './non-speech-sounds.js';
+import { SyntheticReferenceLibrary } from './synthetic-reference-library.js';
+import type { SyntheticReferences } from './synthetic-references.js';
+import { LocalObjectStorage } from '../../../storage/local-object-storage.js';
+import { UrlSigner } from '../../../storage/url-signer.js';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const SAMPLE_RATE = 16_000;
 
@@ -14,6 +22,8 @@ interface Line {
 interface Takes {
   actor: Line;
   otherGender: Line;
+  /** The other gender with its pitch range at zero: a flat reading of the right line. */
+  monotone: Line;
   faster: Line;
   firstHalf: Line;
   differentLine: Line;
@@ -28,8 +38,8 @@ const LANGUAGES = Object.keys(LINES) as Language[];
 
 const tts = new EspeakTextToSpeechEngine();
 
-async function say(text: string, language: Language, voice: string, rate?: number): Promise<Line> {
-  const synthesis = await tts.synthesize(text, { language, voice, rate });
+async function say(text: string, language: Language, voice: string, rate?: number, pitchRange?: number): Promise<Line> {
+  const synthesis = await tts.synthesize(text, { language, voice, rate, intonation: pitchRange });
   const audio = await decodeAudio(synthesis.audio, { sampleRate: SAMPLE_RATE });
   return { audio, words: synthesis.words.map((word, index) => ({ scriptWordId: index + 1, ...word })) };
 }
@@ -53,6 +63,7 @@ describe(analyzeDubbing.name, () => {
       takes[language] = {
         actor: await say(text, language, 'm3'),
         otherGender: await say(text, language, 'f3'),
+        monotone: await say(text, language, 'f3', undefined, 0),
         faster: await say(text, language, 'm3', 210),
         firstHalf: await say(words.slice(0, Math.ceil(words.length / 2)).join(' '), language, 'm3'),
         differentLine: await say(different, language, 'm3'),
@@ -164,6 +175,52 @@ describe(analyzeDubbing.name, () => {
     expect(result.completeness).toBe(100);
   });
 
+  describe('with synthetic references (pronunciation judged on the words)', () => {
+    const synthetic = {} as Record<Language, SyntheticReferences>;
+    const analyzeWords = (actor: Line, recording: Float32Array, language: Language) =>
+      sut({ reference: actor.audio, recording, sampleRate: SAMPLE_RATE, words: actor.words, synthetic: synthetic[language] });
+
+    beforeAll(async () => {
+      const storage = new LocalObjectStorage(await mkdtemp(join(tmpdir(), 'references-')), new UrlSigner('secret-secret-secret-secret-secret'), 'http://localhost', 900);
+      const library = new SyntheticReferenceLibrary(tts, storage);
+      for (const language of LANGUAGES) synthetic[language] = (await library.referencesFor(language, [LINES[language].text]))!;
+    }, 60_000);
+
+    it.each(LANGUAGES)('scores the %s line in a female voice above a different line in the male actor\'s voice, overall and on pronunciation', (language) => {
+      const { actor, otherGender, differentLine } = takes[language];
+
+      const sameLine = analyzeWords(actor, otherGender.audio, language);
+      const different = analyzeWords(actor, differentLine.audio, language);
+
+      expect(sameLine.pronunciation).toBeGreaterThanOrEqual(80);
+      expect(different.pronunciation).toBeLessThanOrEqual(20);
+      expect(different.overall).toBeLessThanOrEqual(20);
+      expect(sameLine.overall).toBeGreaterThanOrEqual(different.overall + 50);
+    });
+
+    it.each(LANGUAGES)('keeps the %s timing: the clip delayed by 300 ms has every word 300 ± 40 ms late', (language) => {
+      const { actor } = takes[language];
+
+      const delayed = analyzeWords(actor, withSilence(actor.audio, { before: 0.3 }), language);
+
+      for (const word of delayed.words) expect(Math.abs(word.offset_ms! - 300), word.text).toBeLessThanOrEqual(40);
+      expect(delayed.pronunciation).toBeGreaterThanOrEqual(90);
+      expect(delayed.engine.version).toBe('2.0.0');
+    });
+  });
+
+  it.each(LANGUAGES)('scores a monotone %s reading at least 20 points below one with the actor\'s pitch range on expressiveness, and flags it', (language) => {
+    const { actor, otherGender, monotone } = takes[language];
+
+    const lively = analyze(actor, otherGender.audio);
+    const flat = analyze(actor, monotone.audio);
+
+    expect(lively.expressiveness!).toBeGreaterThanOrEqual(flat.expressiveness! + 20);
+    expect(lively.sentences).toEqual([expect.objectContaining({ sentence: 0, monotone: false })]);
+    expect(flat.sentences).toEqual([expect.objectContaining({ sentence: 0, monotone: true })]);
+    expect(flat.words.filter((word) => word.monotone).length).toBeGreaterThan(lively.words.filter((word) => word.monotone).length);
+  });
+
   it('rejects a silent recording with NoSpeechError saying it is silent', () => {
     const { actor } = takes.ko;
 
@@ -183,6 +240,27 @@ describe(analyzeDubbing.name, () => {
     expect(() => analyze(actor, noise)).toThrowError(
       expect.objectContaining({ name: NoSpeechError.name, reason: 'noise', message: expect.stringMatching(/no speech.*noise/i) }),
     );
+  });
+
+  it.each(Object.keys(NON_SPEECH_SOUNDS) as NonSpeechSound[])('rejects a recording of %s with NoSpeechError (noise)', (sound) => {
+    const { actor } = takes.en;
+
+    expect(() => analyze(actor, NON_SPEECH_SOUNDS[sound](4))).toThrowError(expect.objectContaining({ name: NoSpeechError.name, reason: 'noise' }));
+  });
+
+  it('rejects a few knocks in an otherwise silent recording with NoSpeechError', () => {
+    const { actor } = takes.ko;
+    const recording = withSilence(NON_SPEECH_SOUNDS.knocking(1), { before: 1, after: 1 });
+
+    expect(() => analyze(actor, recording)).toThrowError(expect.objectContaining({ name: NoSpeechError.name }));
+  });
+
+  it.each(LANGUAGES)('still analyses the %s line in a female voice over pink noise 25 dB down', (language) => {
+    const { actor, otherGender } = takes[language];
+    const noise = pinkNoise(otherGender.audio.length / SAMPLE_RATE + 1, 0.01);
+    const recording = otherGender.audio.map((sample, index) => sample + noise[index]!);
+
+    expect(analyze(actor, recording).completeness).toBe(100);
   });
 
   it('rejects audio at another sample rate', () => {

@@ -1,22 +1,27 @@
+import { judgeExpressiveness } from './expressiveness.js';
 import { trackPitch, type PitchContour } from './pitch.js';
 import {
   fluencyScore,
   intonationScore,
   isMispronounced,
+  marginPronunciationScore,
   OFF_SYNC_MS,
   overallScore,
   pronunciationScore,
   timingScore,
 } from './scoring.js';
 import { FRAME_SECONDS, SAMPLE_RATE } from './spectrogram.js';
-import type { NoSpeechReason } from './speech-detection.js';
-import { alignUtterances, listen } from './utterance.js';
+import { judgeVoice, type NoSpeechReason } from './speech-detection.js';
+import { coarsen, coarsenPauses } from './alignment.js';
+import { FEATURE_DIMENSIONS, melCepstra } from './mel-cepstrum.js';
+import { MARGIN_WARP_FACTORS, normalizeVariance, pronunciationMargin, type SyntheticReferences, type TakeFeatures } from './synthetic-references.js';
+import { alignUtterances, listen, type Alignment, type Utterance } from './utterance.js';
 import type { DubbingAnalysis, PitchPoint, ReferenceWord, WordErrorType, WordResult } from '../speech-analysis.engine.js';
 import { firstRecordingFrames, firstReferenceFrames, locateWords, type WordLocation } from './word-location.js';
 
 export type { ReferenceWord };
 
-const ENGINE = { name: 'yousync-dsp', version: '1.0.0' } as const;
+const ENGINE = { name: 'yousync-dsp', version: '2.0.0' } as const;
 
 export interface AnalyzerInput {
   reference: Float32Array;
@@ -24,6 +29,13 @@ export interface AnalyzerInput {
   /** Both signals, mono; only 16000 is accepted. */
   sampleRate: number;
   words: ReferenceWord[];
+  /**
+   * The script and other lines said by synthetic voices: with them pronunciation is judged on the words, whatever
+   * the voice; without them, against the actor's clip alone (speaker-dependent).
+   */
+  synthetic?: SyntheticReferences;
+  /** The actor's clip's own margin against `synthetic` (see actorMargin), when known: it depends on the token alone. */
+  actorMargin?: number;
 }
 
 export type AnalysisStage = 'aligning' | 'scoring';
@@ -34,7 +46,7 @@ export class NoSpeechError extends Error {
     super(
       reason === 'silence'
         ? 'No speech was found in the recording: it is silent. Check that the microphone is on and not muted.'
-        : 'No speech was found in the recording: it holds only noise. Record again closer to the microphone, somewhere quieter.',
+        : 'No speech was found in the recording: it holds only noise, music or other sounds that are not a voice. Record again closer to the microphone, somewhere quieter.',
     );
     this.name = 'NoSpeechError';
   }
@@ -57,22 +69,34 @@ export function analyzeDubbing(input: AnalyzerInput, onStage?: (stage: AnalysisS
   onStage?.('aligning');
   const recording = listen(input.recording);
   if (recording.activity.noSpeech) throw new NoSpeechError(recording.activity.noSpeech);
+  const userPitch = trackPitch(recording.signal, recording.activity.speech);
+  const notVoice = judgeVoice(recording.activity, recording.spectrogram, userPitch);
+  if (notVoice) throw new NoSpeechError(notVoice);
   const reference = listen(input.reference);
   if (reference.activity.noSpeech) throw new InvalidAnalyzerInputError("The actor's clip holds no speech");
-  const { path } = alignUtterances(reference, recording);
+  const alignment = alignUtterances(reference, recording);
+  const { path } = alignment;
 
   onStage?.('scoring');
   const referencePitch = trackPitch(reference.signal, reference.activity.speech);
-  const userPitch = trackPitch(recording.signal, recording.activity.speech);
   const locations = locateWords(input.words, path, reference.activity.speech, recording.activity.speech);
   const spoken = locations.filter((location) => !location.omitted);
   const medianDistance = median(spoken.map((location) => location.distance));
-  const words = input.words.map((word, index) => describeWord(word, locations[index]!, medianDistance));
+  const expressiveness = judgeExpressiveness(
+    locations,
+    (word) => input.words[word]!.sentence ?? 0,
+    { pitch: referencePitch, levelDb: reference.spectrogram.levelDb, speech: reference.activity.speech },
+    { pitch: userPitch, levelDb: recording.spectrogram.levelDb, speech: recording.activity.speech },
+  );
+  const words = input.words.map((word, index) => ({
+    ...describeWord(word, locations[index]!, medianDistance),
+    monotone: expressiveness.wordMonotone[index]!,
+  }));
   const spokenWords = words.filter((word) => word.error_type !== 'omission');
 
   const scores = {
     timing: mean(spokenWords.map((word) => timingScore(word.offset_ms!))),
-    pronunciation: weightedPronunciation(spoken),
+    pronunciation: wordsPronunciation(input, reference, recording, alignment) ?? weightedPronunciation(spoken),
     intonation: intonationScore(referencePitch, userPitch, firstRecordingFrames(path, reference.spectrogram.frames)),
     fluency: fluencyScore(
       spoken,
@@ -89,10 +113,41 @@ export function analyzeDubbing(input: AnalyzerInput, onStage?: (stage: AnalysisS
     intonation: Math.round(scores.intonation),
     fluency: Math.round(scores.fluency),
     completeness: Math.round(scores.completeness),
+    expressiveness: Math.round(expressiveness.overall),
+    sentences: expressiveness.sentences.map(({ sentence, score, monotone }) => ({ sentence, expressiveness: Math.round(score), monotone })),
     words,
     pitch: { reference: pitchPoints(referencePitch), user: pitchPoints(userPitch) },
     engine: { ...ENGINE },
   };
+}
+
+/** Pronunciation judged on the words (synthetic references), or undefined when there are none. */
+function wordsPronunciation(input: AnalyzerInput, reference: Utterance, recording: Utterance, alignment: Alignment): number | undefined {
+  if (!input.synthetic) return undefined;
+  const actor = input.actorMargin ?? marginOf(reference, input.synthetic);
+  return marginPronunciationScore(pronunciationMargin(takeFeatures(recording, alignment), input.synthetic).margin, actor);
+}
+
+/**
+ * How much better the actor's clip matches its script than the cohort: it sets the bar for a take (see
+ * marginPronunciationScore). Against a fixed bar of 0.12, flite and human actors' own clips 300 ms late scored 3-80.
+ */
+export function actorMargin(reference: Float32Array, synthetic: SyntheticReferences): number {
+  return marginOf(listen(reference), synthetic);
+}
+
+function marginOf(utterance: Utterance, synthetic: SyntheticReferences): number {
+  const byWarp = MARGIN_WARP_FACTORS.map((warpFactor) =>
+    normalizeVariance(coarsen(melCepstra(utterance.spectrogram, utterance.activity.speech, warpFactor), FEATURE_DIMENSIONS)),
+  );
+  return pronunciationMargin({ byWarp, pause: coarsenPauses(utterance.activity.speech.map((speech) => 1 - speech)) }, synthetic).margin;
+}
+
+function takeFeatures(recording: Utterance, { coarseRecording, coarsePause }: Alignment): TakeFeatures {
+  const byWarp = MARGIN_WARP_FACTORS.map((warpFactor) =>
+    normalizeVariance(coarseRecording.get(warpFactor) ?? coarsen(melCepstra(recording.spectrogram, recording.activity.speech, warpFactor), FEATURE_DIMENSIONS)),
+  );
+  return { byWarp, pause: coarsePause };
 }
 
 function describeWord(word: ReferenceWord, location: WordLocation, medianDistance: number): WordResult {

@@ -14,6 +14,24 @@ const TIMING_ZERO_MS = 560;
  */
 const PRONUNCIATION_MIDPOINT = 7.5;
 const PRONUNCIATION_SLOPE = 1;
+/**
+ * Pronunciation against synthetic references is a logistic of the margin (how much closer the take is to the
+ * script than to the closest cohort line, relative to its cost to the script). Measured with eSpeak m2/f4
+ * references on bench/analyzer-dev lines: the right line in eSpeak voices 0.33-2.0, in flite voices -0.08-0.26, by
+ * the LibriVox reader and the alsa-utils voice -0.1-0.24 (mostly over 0.03); another line in the same voice at most
+ * 0 but for a two-word line sharing a word (0.07), in eSpeak voices up to 0.07. So the bar is half the actor's own
+ * margin (an eSpeak actor's clip beats the cohort by 0.43-0.85, others' by less), between these bounds.
+ */
+const ACTOR_MARGIN_SHARE = 0.5;
+const LOWEST_MIDPOINT = 0.025;
+const HIGHEST_MIDPOINT = 0.12;
+
+/**
+ * A line that is not the script's is not in sync however well it is timed: the overall is scaled down by
+ * pronunciation below this, so another line, or noise that passed for speech, scores near zero.
+ */
+const CONTENT_GATE = 50;
+
 /** A word is mispronounced under this score, or when it is this many times the utterance's median word distance. */
 const MISPRONOUNCED_BELOW_SCORE = 40;
 const MISPRONOUNCED_DISTANCE_RATIO = 1.6;
@@ -43,6 +61,11 @@ export function timingScore(offsetMs: number): number {
 
 export function pronunciationScore(distance: number): number {
   return 100 / (1 + Math.exp((distance - PRONUNCIATION_MIDPOINT) / PRONUNCIATION_SLOPE));
+}
+
+export function marginPronunciationScore(margin: number, actorMargin: number): number {
+  const midpoint = clamp(ACTOR_MARGIN_SHARE * actorMargin, LOWEST_MIDPOINT, HIGHEST_MIDPOINT);
+  return 100 / (1 + Math.exp(-(margin - midpoint) / (midpoint / 3)));
 }
 
 export function isMispronounced(word: WordLocation, medianDistance: number): boolean {
@@ -115,7 +138,8 @@ function actorPauseFrames(from: number, to: number, referenceSpeech: Uint8Array,
 }
 
 export function overallScore(scores: Record<keyof typeof OVERALL_WEIGHTS, number>): number {
-  return Object.entries(OVERALL_WEIGHTS).reduce((sum, [name, weight]) => sum + weight * scores[name as keyof typeof OVERALL_WEIGHTS], 0);
+  const weighted = Object.entries(OVERALL_WEIGHTS).reduce((sum, [name, weight]) => sum + weight * scores[name as keyof typeof OVERALL_WEIGHTS], 0);
+  return weighted * clamp01(scores.pronunciation / CONTENT_GATE);
 }
 
 const clamp01 = (value: number) => clamp(value, 0, 1);

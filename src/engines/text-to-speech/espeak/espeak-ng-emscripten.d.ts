@@ -21,7 +21,7 @@ declare module '@echogarden/espeak-ng-emscripten' {
     /** 0 on success; on failure the previous voice stays selected. */
     set_voice(name: string): number;
     set_rate(wordsPerMinute: number): void;
-    /** Pitch range, 0-100 (0: monotone). */
+    /** Pitch range, 0 (monotone) to 100; 50 is eSpeak's default. Kept until set again. */
     set_range(range: number): void;
     get_samplerate(): number;
     list_voices(): EspeakNGVoice[];

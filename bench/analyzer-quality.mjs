@@ -1,0 +1,277 @@
+// Held-out evaluation of the built-in analyzer through the public upload route. For each family (an actor's voice
+// from one source), takes of known content are uploaded against that actor's tokens:
+//   same line (other voices), late (the actor's clip 300 ms late), other line (the actor's voice), noise.
+// Prints Kendall's tau of the overall against that class order (compared within each token), the share of
+// (same line in a voice of the other gender, other line in the actor's voice) pairs ordered right, word-start
+// error against true timings (eSpeak's own events), how many noise takes completed, and expressiveness of a
+// monotone reading against one with the actor's range. Lines and voices: bench/analyzer-dev/dev-set.json.
+// flite and the LibriVox recordings are used where installed (apt-get install flite pocketsphinx-testdata).
+// Run: npm run bench:analyzer-quality
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startService } from './support.mjs';
+import { decodeWav, encodeWav } from '../dist/src/engines/audio/wav.js';
+import { EspeakTextToSpeechEngine } from '../dist/src/engines/text-to-speech/espeak/espeak-text-to-speech.engine.js';
+import { NON_SPEECH_SOUNDS } from '../dist/src/engines/speech-analysis/builtin/non-speech-sounds.js';
+import { resampleTo16k } from '../dist/src/engines/speech-analysis/builtin/synthetic-references.js';
+import { listen } from '../dist/src/engines/speech-analysis/builtin/utterance.js';
+import { trackPitch } from '../dist/src/engines/speech-analysis/builtin/pitch.js';
+
+const DEV = JSON.parse(readFileSync(new URL('./analyzer-dev/dev-set.json', import.meta.url), 'utf8'));
+const LIBRIVOX = '/usr/share/pocketsphinx/test/data/librivox';
+const ALSA_SOUNDS = '/usr/share/sounds/alsa';
+const SAMPLE_RATE = 16_000;
+const DELAY_SECONDS = 0.3;
+const scratch = mkdtempSync(join(tmpdir(), 'bench-analyzer-'));
+chmodSync(scratch, 0o755);
+const tts = new EspeakTextToSpeechEngine();
+const hasFlite = (() => {
+  try {
+    execFileSync('flite', ['-lv'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+const hasLibrivox = existsSync(LIBRIVOX);
+const hasAlsa = existsSync(join(ALSA_SOUNDS, 'Front_Left.wav'));
+if (!hasFlite) console.log('flite is not installed: its voices are skipped (apt-get install flite)');
+if (!hasLibrivox) console.log('pocketsphinx-testdata is not installed: the LibriVox family is skipped (apt-get install pocketsphinx-testdata)');
+if (!hasAlsa) console.log("alsa-utils is not installed: the channel-names family is skipped (apt-get install alsa-utils)");
+
+/** A take: 16 kHz samples, and where each word starts when eSpeak said it (null when unknown). */
+async function say(voice, text, language, { pitchRange } = {}) {
+  const [source, name] = voice.split(':');
+  if (source === 'espeak') {
+    const synthesis = await tts.synthesize(text, { language, voice: name, intonation: pitchRange });
+    const { samples, sampleRate } = decodeWav(synthesis.audio);
+    return { audio: resampleTo16k(samples, sampleRate), words: synthesis.words };
+  }
+  if (source === 'flite') {
+    if (!hasFlite || language !== 'en') return null;
+    const file = join(scratch, 'flite.wav');
+    execFileSync('flite', ['-voice', name, '-t', text, '-o', file]);
+    const { samples, sampleRate } = decodeWav(readFileSync(file));
+    return { audio: resampleTo16k(samples, sampleRate), words: null };
+  }
+  if (voice === 'human:alsa') {
+    if (!hasAlsa) return null;
+    const { samples, sampleRate } = decodeWav(readFileSync(join(ALSA_SOUNDS, DEV.alsaFiles[DEV.sentences.alsa.indexOf(text)])));
+    return { audio: resampleTo16k(samples, sampleRate), words: null };
+  }
+  if (source === 'human') {
+    if (!hasLibrivox) return null;
+    const index = DEV.sentences.librivox.indexOf(text);
+    const { samples } = decodeWav(readFileSync(join(LIBRIVOX, DEV.librivoxFiles[index])));
+    return { audio: Float32Array.from(samples, (sample) => sample / 32768), words: null };
+  }
+  throw new Error(`unknown voice ${voice}`);
+}
+
+/** eSpeak's timings of the text stretched over where the take has speech: the token's words when none are known. */
+async function wordTimes(take, text, language) {
+  if (take.words) return take.words;
+  const model = await tts.synthesize(text, { language, voice: 'm1' });
+  const { speech } = listen(take.audio).activity;
+  const first = speech.indexOf(1) / 100;
+  const last = (speech.lastIndexOf(1) + 1) / 100;
+  const modelFirst = model.words[0].start;
+  const modelLast = model.words.at(-1).end;
+  const scale = (last - first) / (modelLast - modelFirst);
+  return model.words.map((word) => ({ text: word.text, start: first + (word.start - modelFirst) * scale, end: first + (word.end - modelFirst) * scale }));
+}
+
+const delayed = (audio, seconds) => {
+  const out = new Float32Array(audio.length + Math.round(seconds * SAMPLE_RATE));
+  out.set(audio, Math.round(seconds * SAMPLE_RATE));
+  return out;
+};
+const wav = (audio) => encodeWav(Int16Array.from(audio, (sample) => Math.max(-32768, Math.min(32767, Math.round(sample * 32767)))), SAMPLE_RATE);
+const medianPitch = (audio) => {
+  const utterance = listen(audio);
+  const contour = trackPitch(audio, utterance.activity.speech);
+  const voiced = Array.from(contour.hz).filter((_, point) => contour.voiced[point]).sort((a, b) => a - b);
+  return voiced[Math.floor(voiced.length / 2)] ?? 0;
+};
+
+const port = 19_100 + (process.pid % 400);
+const base = `http://127.0.0.1:${port}`;
+const ADMIN = 'bench-analyzer@example.com';
+const { service } = await startService(port, {
+  PUBLIC_URL: base,
+  DATA_DIR: join(scratch, 'data'),
+  SEED_DEMO: 'false',
+  ADMIN_EMAILS: ADMIN,
+  JOBS_POLL_SECONDS: '0.5',
+});
+const login = async (email) => {
+  const { access_token } = await (await post('/auth/dev-login', { email })).json();
+  return { authorization: `Bearer ${access_token}` };
+};
+async function post(path, body, headers = {}, method = 'POST') {
+  const response = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return response;
+}
+const upload = async (path, audio, headers, method = 'POST') => {
+  const form = new FormData();
+  form.append('file', new Blob([wav(audio)], { type: 'audio/wav' }), 'take.wav');
+  const response = await fetch(`${base}${path}`, { method, headers, body: form });
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return response.json();
+};
+const admin = await login(ADMIN);
+const dubber = await login('bench-dubber@example.com');
+
+async function createToken(family, actorId, index, text, actorTake) {
+  const words = await wordTimes(actorTake, text, family.language);
+  const duration = actorTake.audio.length / SAMPLE_RATE;
+  const token = await (await post('/tokens', { title: `${family.name} ${index}`, actor_id: actorId, start_time: 0, end_time: duration, language: family.language }, admin)).json();
+  await upload(`/tokens/${token.id}/audio`, actorTake.audio, admin, 'PUT');
+  const round = (seconds) => Math.round(Math.min(duration, Math.max(0, seconds)) * 1000) / 1000;
+  const segment = { start: round(words[0].start), end: round(words.at(-1).end), text, words: words.map((word) => ({ word: word.text, start: round(word.start), end: round(word.end) })) };
+  await post(`/tokens/${token.id}/scripts`, { segments: [segment] }, admin, 'PUT');
+  return { id: token.id, words };
+}
+
+/** Uploads a take as the dubber and waits for its analysis: the result, or the failure code. */
+async function analyze(tokenId, audio) {
+  const { job_id } = await upload(`/tokens/${tokenId}/upload-audio`, audio, dubber);
+  for (;;) {
+    const polled = await (await fetch(`${base}/tokens/analysis-result/${job_id}`, { headers: dubber })).json();
+    if (polled.status === 'completed') return { result: polled.result };
+    if (polled.status === 'failed') return { failed: polled.error_code };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const CLASS_RANK = { same: 3, late: 2, other: 1, noise: 0 };
+const report = [];
+const started = performance.now();
+for (const family of DEV.families) {
+  const sentences = DEV.sentences[family.sentences];
+  const probe = await say(family.actor, sentences[0], family.language);
+  if (!probe) {
+    console.log(`${family.name}: skipped (${family.actor} is not installed)`);
+    continue;
+  }
+  const { id: actorId } = await (await post('/actors', { name: `${family.name} actor` }, admin)).json();
+  const stats = { family: family.name, language: family.language, concordant: 0, discordant: 0, tied: 0, withoutLate: { concordant: 0, discordant: 0, tied: 0 }, pairsRight: 0, pairs: 0, startErrors: [], noiseCompleted: 0, noiseTakes: 0, noiseMaxOverall: null, expressiveness: [], takes: 0 };
+  for (const [index, text] of sentences.entries()) {
+    const actor = await say(family.actor, text, family.language);
+    const token = await createToken(family, actorId, index, text, actor);
+    const actorPitch = medianPitch(actor.audio);
+    const takes = [];
+    const record = async (kind, voice, audio, trueWords) => {
+      const outcome = await analyze(token.id, audio);
+      takes.push({ kind, voice, score: outcome.result ? outcome.result.overall : -1, outcome, audio });
+      stats.takes++;
+      // Only an eSpeak actor's word timings are true; the others' are eSpeak's stretched over the clip.
+      if (outcome.result && trueWords && actor.words) {
+        for (const [word, found] of outcome.result.words.entries()) {
+          if (found.start_ms !== null && trueWords[word]) stats.startErrors.push(Math.abs(found.start_ms - trueWords[word].start * 1000));
+        }
+      }
+      return outcome;
+    };
+    for (const voice of family.otherVoices) {
+      const take = await say(voice, text, family.language);
+      if (take) await record('same', voice, take.audio, take.words);
+    }
+    await record('late', family.actor, delayed(actor.audio, DELAY_SECONDS), actor.words?.map((word) => ({ start: word.start + DELAY_SECONDS })));
+    const otherText = sentences[(index + 1) % sentences.length];
+    const other = await say(family.actor, otherText, family.language);
+    await record('other', family.actor, other.audio);
+    if (index === 0) {
+      const noises = Object.entries(NON_SPEECH_SOUNDS).map(([name, make]) => [name, make(4)]);
+      if (hasAlsa) {
+        const { samples, sampleRate } = decodeWav(readFileSync(join(ALSA_SOUNDS, 'Noise.wav')));
+        noises.push(['alsa Noise.wav', resampleTo16k(samples, sampleRate)]);
+      }
+      for (const [name, audio] of noises) {
+        const outcome = await record('noise', name, audio);
+        stats.noiseTakes++;
+        if (outcome.result) {
+          stats.noiseCompleted++;
+          stats.noiseMaxOverall = Math.max(stats.noiseMaxOverall ?? 0, outcome.result.overall);
+        }
+      }
+    }
+    if (family.expressive) {
+      const lively = await say(family.expressive, text, family.language);
+      const flat = await say(family.expressive, text, family.language, { pitchRange: 0 });
+      const livelyOutcome = takes.find((take) => take.kind === 'same' && take.voice === family.expressive)?.outcome ?? (await analyze(token.id, lively.audio));
+      const flatOutcome = await analyze(token.id, flat.audio);
+      stats.expressiveness.push({
+        sentence: index,
+        lively: livelyOutcome.result?.expressiveness ?? null,
+        flat: flatOutcome.result?.expressiveness ?? null,
+        flatMonotone: flatOutcome.result?.sentences?.[0]?.monotone ?? null,
+      });
+    }
+    // Kendall's tau within this token: every pair of takes of different classes.
+    for (let a = 0; a < takes.length; a++) {
+      for (let b = a + 1; b < takes.length; b++) {
+        const classOrder = Math.sign(CLASS_RANK[takes[a].kind] - CLASS_RANK[takes[b].kind]);
+        if (classOrder === 0) continue;
+        const scoreOrder = Math.sign(takes[a].score - takes[b].score);
+        const counts = [stats];
+        if (takes[a].kind !== 'late' && takes[b].kind !== 'late') counts.push(stats.withoutLate);
+        for (const count of counts) {
+          if (scoreOrder === 0) count.tied++;
+          else if (scoreOrder === classOrder) count.concordant++;
+          else count.discordant++;
+        }
+      }
+    }
+    // Same line in a voice of the other gender against the other line in the actor's own voice.
+    const otherGender = takes.filter((take) => {
+      if (take.kind !== 'same') return false;
+      const ratio = medianPitch(take.audio) / actorPitch;
+      return ratio >= 1.4 || ratio <= 1 / 1.4;
+    });
+    for (const same of otherGender) {
+      for (const wrong of takes.filter((take) => take.kind === 'other')) {
+        stats.pairs++;
+        if (same.score > wrong.score) stats.pairsRight++;
+      }
+    }
+    const describe = ({ result, failed }) => (result ? `${result.overall} (pronunciation ${result.pronunciation})` : failed);
+    const line = takes.filter((take) => take.kind !== 'noise').map((take) => `${take.kind}/${take.voice} ${describe(take.outcome)}`).join(', ');
+    console.log(`  ${family.name} #${index}: ${line}`);
+  }
+  report.push(stats);
+}
+
+const percent = (part, whole) => (whole > 0 ? `${((100 * part) / whole).toFixed(1)} %` : 'n/a');
+console.log(`\nanalyzer quality (${report.reduce((sum, stats) => sum + stats.takes, 0)} takes through POST /tokens/:id/upload-audio, ${((performance.now() - started) / 1000).toFixed(0)} s)`);
+for (const stats of report) {
+  const kendall = ({ concordant, discordant, tied }) => (concordant - discordant) / (concordant + discordant + tied);
+  const tau = kendall(stats);
+  const errors = [...stats.startErrors].sort((a, b) => a - b);
+  const startError = errors.length > 0
+    ? `median ${errors[Math.floor(errors.length / 2)].toFixed(0)} ms, p95 ${errors[Math.floor(0.95 * (errors.length - 1))].toFixed(0)} ms, max ${errors.at(-1).toFixed(0)} ms over ${errors.length} words`
+    : 'no true timings';
+  console.log(`${stats.family}:`);
+  console.log(`  Kendall tau (same > late > other > noise, within each token): ${tau.toFixed(3)}   goal >= 0.8; without the late take (same > other > noise): ${kendall(stats.withoutLate).toFixed(3)}`);
+  console.log(`  same line in the other gender's voice above other line in the actor's voice: ${stats.pairsRight}/${stats.pairs} = ${percent(stats.pairsRight, stats.pairs)}   goal >= 95 %`);
+  console.log(`  word-start error against true timings: ${startError}`);
+  console.log(`  noise takes completed: ${stats.noiseCompleted} of ${stats.noiseTakes}${stats.noiseMaxOverall !== null ? `, highest overall ${stats.noiseMaxOverall}` : ''}`);
+  if (stats.expressiveness.length > 0) {
+    const gaps = stats.expressiveness.map((entry) => (entry.lively ?? 0) - (entry.flat ?? 0));
+    console.log(`  expressiveness, actor's range vs monotone: ${stats.expressiveness.map((entry) => `${entry.lively}/${entry.flat}${entry.flatMonotone ? ' (monotone)' : ''}`).join(', ')}; smallest gap ${Math.min(...gaps)}   goal >= 20 on every line`);
+  }
+}
+for (const language of [...new Set(report.map((stats) => stats.language))]) {
+  const families = report.filter((stats) => stats.language === language);
+  const right = families.reduce((sum, stats) => sum + stats.pairsRight, 0);
+  const pairs = families.reduce((sum, stats) => sum + stats.pairs, 0);
+  console.log(`${language}, all families: same line in the other gender's voice above other line in the actor's voice ${right}/${pairs} = ${percent(right, pairs)}`);
+}
+
+service.kill('SIGTERM');
+await once(service, 'exit');
+rmSync(scratch, { recursive: true, force: true });

@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { Logger } from '@nestjs/common';
+import { decodeWav } from '../../audio/wav.js';
+import type { TextToSpeechEngine } from '../../text-to-speech/text-to-speech.engine.js';
+import { ObjectNotFoundError, type ObjectStorage } from '../../../storage/object-storage.js';
+import { cohortLanguage, COHORT_LINES, REFERENCE_VOICES } from './cohort-lines.js';
+import { FEATURE_DIMENSIONS } from './mel-cepstrum.js';
+import {
+  concatenateUtterances,
+  resampleTo16k,
+  syntheticUtterance,
+  type SyntheticReferences,
+  type SyntheticUtterance,
+} from './synthetic-references.js';
+
+/** Bumped whenever the stored features would differ (features, voices, cohort lines): old entries are then ignored. */
+const FORMAT = 'references-2';
+const STORAGE_PREFIX = 'analysis-references';
+/** Scripts kept in memory; the rest come back from storage (about 50 KB a voice for a 10 s line). */
+const MEMORY_ENTRIES = 200;
+
+/**
+ * The script and the cohort lines said by eSpeak's reference voices, as features, made once per script (and
+ * once per language for the cohort) and kept in memory and in object storage: the first analysis of a script
+ * pays for the synthesis, the next ones only for reading.
+ */
+export class SyntheticReferenceLibrary {
+  private readonly logger = new Logger(SyntheticReferenceLibrary.name);
+  private readonly memory = new Map<string, Promise<SyntheticUtterance[]>>();
+
+  constructor(
+    private readonly speech: TextToSpeechEngine,
+    private readonly storage: ObjectStorage,
+  ) {}
+
+  /** undefined when the language has no cohort, or synthesis fails: the analyzer then scores against the actor alone. */
+  async referencesFor(language: string, sentences: string[]): Promise<SyntheticReferences | undefined> {
+    const cohort = cohortLanguage(language);
+    const text = sentences.join(' ').trim();
+    if (!cohort || text === '') return undefined;
+    try {
+      const [line, streams] = await Promise.all([
+        this.cached(`line:${language}:${text}`, () => Promise.all(REFERENCE_VOICES.map(async (voice) => [await this.say(text, language, voice)]))),
+        this.cached(`cohort:${cohort}`, () =>
+          Promise.all(
+            REFERENCE_VOICES.map(async (voice) => {
+              const lines: SyntheticUtterance[] = [];
+              for (const cohortLine of COHORT_LINES[cohort]!) lines.push(await this.say(cohortLine, cohort, voice));
+              return lines;
+            }),
+          ),
+        ),
+      ]);
+      return { line: line.map((utterances) => utterances[0]!), cohort: streams.map((lines) => concatenateUtterances(lines)) };
+    } catch (error) {
+      this.logger.warn(`No synthetic references for ${language}: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
+  }
+
+  private async say(text: string, language: string, voice: string): Promise<SyntheticUtterance> {
+    const synthesis = await this.speech.synthesize(text, { language, voice });
+    const { samples, sampleRate } = decodeWav(synthesis.audio);
+    return syntheticUtterance(resampleTo16k(samples, sampleRate));
+  }
+
+  /** Per voice, a list of utterances: from memory, else storage, else made (and stored). */
+  private cached(name: string, make: () => Promise<SyntheticUtterance[][]>): Promise<SyntheticUtterance[][]> {
+    const key = `${STORAGE_PREFIX}/${createHash('sha256').update(`${FORMAT}\n${REFERENCE_VOICES.join(',')}\n${name}`).digest('hex')}.bin`;
+    const memoryKey = (voice: number) => `${key}#${voice}`;
+    const hit = REFERENCE_VOICES.map((_, voice) => this.memory.get(memoryKey(voice)));
+    if (hit.every((entry) => entry !== undefined)) return Promise.all(hit);
+    const loading = this.load(key).then(async (stored) => {
+      if (stored) return stored;
+      const made = await make();
+      await this.storage.put(key, Readable.from(serialize(made)), { contentType: 'application/octet-stream' }).catch((error: unknown) => {
+        this.logger.warn(`Could not store synthetic references: ${error instanceof Error ? error.message : String(error)}`);
+      });
+      return made;
+    });
+    REFERENCE_VOICES.forEach((_, voice) => this.remember(memoryKey(voice), loading.then((voices) => voices[voice]!)));
+    loading.catch(() => REFERENCE_VOICES.forEach((_, voice) => this.memory.delete(memoryKey(voice))));
+    return loading;
+  }
+
+  private remember(key: string, entry: Promise<SyntheticUtterance[]>): void {
+    this.memory.set(key, entry);
+    if (this.memory.size > MEMORY_ENTRIES) this.memory.delete(this.memory.keys().next().value!);
+  }
+
+  private async load(key: string): Promise<SyntheticUtterance[][] | undefined> {
+    try {
+      const { body } = await this.storage.get(key);
+      const chunks: Buffer[] = [];
+      for await (const chunk of body) chunks.push(chunk as Buffer);
+      return deserialize(Buffer.concat(chunks));
+    } catch (error) {
+      if (error instanceof ObjectNotFoundError) return undefined;
+      throw error;
+    }
+  }
+}
+
+/** [header length (u32)] [JSON: blocks of each utterance of each voice] [float32 features, in that order]. */
+function serialize(voices: SyntheticUtterance[][]): Buffer {
+  const header = Buffer.from(JSON.stringify(voices.map((utterances) => utterances.map((utterance) => utterance.blocks))));
+  const features = voices.flat().map((utterance) => Buffer.from(utterance.features.buffer, utterance.features.byteOffset, utterance.features.byteLength));
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(header.length);
+  return Buffer.concat([length, header, ...features]);
+}
+
+function deserialize(buffer: Buffer): SyntheticUtterance[][] {
+  const headerLength = buffer.readUInt32LE(0);
+  const blocks = JSON.parse(buffer.subarray(4, 4 + headerLength).toString('utf8')) as number[][];
+  const data = new Float32Array(buffer.buffer.slice(buffer.byteOffset + 4 + headerLength, buffer.byteOffset + buffer.length));
+  let offset = 0;
+  return blocks.map((voice) =>
+    voice.map((count) => {
+      const features = data.slice(offset, offset + count * FEATURE_DIMENSIONS);
+      offset += count * FEATURE_DIMENSIONS;
+      return { features, blocks: count };
+    }),
+  );
+}
