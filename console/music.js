@@ -5,6 +5,10 @@ const mine = new Set();
 let stream = null;
 let waitingFor = null;
 
+/** Seed 004 sends the failure as a string (its code in error_code); an object {code, message} is read too. */
+const failureOf = (job) =>
+  typeof job.error === 'string' ? `${job.error_code ? `${job.error_code}: ` : ''}${job.error}` : job.error ? `${job.error.code}: ${job.error.message}` : 'no reason given';
+
 function showQueue({ active_job: active, jobs }) {
   const entries = Object.entries(jobs ?? {}).sort(([, a], [, b]) => String(a.created_at).localeCompare(String(b.created_at)));
   $('music-queue').replaceChildren(
@@ -13,7 +17,7 @@ function showQueue({ active_job: active, jobs }) {
         h('code', {}, id.slice(0, 8)),
         ` ${job.status}${id === active ? ' (generating)' : ''}${mine.has(id) ? ' · yours' : ''} `,
         h('progress', { max: 100, value: job.progress ?? (job.status === 'completed' ? 100 : 0) }),
-        job.error ? h('span', { class: 'failed' }, ` ${typeof job.error === 'string' ? job.error : `${job.error.code}: ${job.error.message}`}`) : null),
+        job.error ? h('span', { class: 'failed' }, ` ${failureOf(job)}`) : null),
     ),
   );
   const job = waitingFor && jobs?.[waitingFor];
@@ -21,8 +25,8 @@ function showQueue({ active_job: active, jobs }) {
     const id = waitingFor;
     waitingFor = null;
     fetchTrack(id);
-  } else if (job?.status === 'failed') {
-    notice('music-notice', `The track failed: ${typeof job.error === 'string' ? job.error : (job.error?.message ?? 'no reason given')}`);
+  } else if (job?.status === 'failed' || job?.status === 'canceled') {
+    notice('music-notice', `The track ${job.status}: ${failureOf(job)}`);
     waitingFor = null;
   }
 }
@@ -35,6 +39,7 @@ async function fetchTrack(id) {
     $('music-download').download = `${id}.mp3`;
     $('music-track').hidden = false;
     $('music-track').dataset.jobId = id;
+    notice('music-notice', 'Your track is ready.', 'info');
   } catch (error) {
     notice('music-notice', describeError(error));
   }

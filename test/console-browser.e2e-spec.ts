@@ -294,7 +294,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the console at /console in headless Chro
       expect(file.length).toBeGreaterThan(1000);
       expect(file.subarray(0, 3).toString('latin1') === 'ID3' || (file[0] === 0xff && (file[1]! & 0xe0) === 0xe0)).toBe(true);
       await shoot(page, 'music');
-    });
+    }, 150_000);
   });
 
   describe('with Google (a local OIDC server), speech and chat engines on loopback', () => {
