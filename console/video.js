@@ -41,9 +41,12 @@ async function start(event) {
   stream?.close();
   $('video-result').hidden = true;
   const filetype = file.type || 'video/mp4';
+  jobId = null;
+  let uploaded = false;
   try {
     const { url, fileKey } = await api('/api/upload-video/generate-url', { json: { filename: file.name, filetype } });
     await put(url, file, filetype, (share) => showProgress(Math.round(share * 100), `uploading ${Math.round(share * 100)}%`));
+    uploaded = true;
     showProgress(0, 'uploaded; asking for the transcript');
     const started = await api('/api/upload-video/request-process', { json: { fileKey } });
     jobId = started.jobId;
@@ -65,6 +68,7 @@ async function start(event) {
     });
   } catch (error) {
     notice('video-notice', describeError(error));
+    if (uploaded && !jobId) showProgress(0, 'uploaded, not transcribed');
   }
 }
 

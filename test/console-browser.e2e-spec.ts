@@ -264,7 +264,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the console at /console in headless Chro
       await page.click('#video-form button[type=submit]');
       await page.waitForSelector('#video-notice:has-text("ENGINE_NOT_CONFIGURED")');
       expect(await page.textContent('#video-notice')).toMatch(/SPEECH_TO_TEXT_ENGINE/);
-      expect(await page.textContent('#video-stage')).toMatch(/uploaded/);
+      expect(await page.textContent('#video-stage')).toBe('uploaded, not transcribed');
       await shoot(page, 'video');
     });
 
@@ -275,6 +275,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the console at /console in headless Chro
       expect(await page.textContent('#voice-log .you')).toBe('Hello there');
       expect(await page.textContent('#voice-log .reply')).toMatch(/^step ttot: ENGINE_NOT_CONFIGURED: .*TEXT_GENERATION_ENGINE/);
       await shoot(page, 'voice');
+      await page.evaluate(() => window.scrollTo(0, 0)); // the sticky header at the top of the whole-page picture
+      await page.screenshot({ path: join(screenshots, 'console.png'), fullPage: true });
     });
 
     it('music: generates a track, follows the queue, plays and offers the MP3 (once the music routes exist)', async (test) => {
