@@ -18,6 +18,9 @@ class ServiceInfoDto {
   @ApiProperty({ example: '/docs' })
   docs: string;
 
+  @ApiProperty({ example: '/console', description: 'A page that tries every flow in the browser' })
+  console: string;
+
   @ApiProperty({
     description: 'Which engine does what; speechToText `none` means video transcripts are refused (503)',
     example: { analysis: 'builtin', textToSpeech: 'builtin (eSpeak NG)', speechToText: 'none' },
@@ -35,6 +38,6 @@ export class AppController {
   @ApiOperation({ summary: 'Service name, version and status' })
   @ApiOkResponse({ type: ServiceInfoDto })
   info(): ServiceInfoDto {
-    return { service: SERVICE_NAME, version: SERVICE_VERSION, status: 'ok', docs: '/docs', engines: { ...engineSummary(this.config) } };
+    return { service: SERVICE_NAME, version: SERVICE_VERSION, status: 'ok', docs: '/docs', console: '/console', engines: { ...engineSummary(this.config) } };
   }
 }

@@ -9,9 +9,11 @@ import { assertJsonDepth, rejectNulCharacters } from './common/hostile-input.js'
 import { RequestValidationPipe } from './common/request-validation.pipe.js';
 import { GlobalExceptionFilter } from './common/global-exception.filter.js';
 import type { AppConfig } from './config/app-config.js';
+import { consolePage } from './console/console-page.js';
 import { assignRequestId, QuietStartLogger } from './logging.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { SERVICE_NAME, SERVICE_VERSION } from './service-info.js';
+import { ObjectStorage } from './storage/object-storage.js';
 import type { RawBodyRequest } from './webhooks/raw-body.js';
 
 // Bodies these routes stream themselves (presigned uploads); a JSON parser must not consume them.
@@ -37,6 +39,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): IN
   app.set('trust proxy', 'loopback');
   app.use(cookieParser());
   app.disable('x-powered-by');
+  app.use('/console', consolePage(app.get(ObjectStorage), https));
 
   const json = express.json({
     limit: config.bodyLimit,

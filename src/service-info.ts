@@ -2,12 +2,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The nearest package.json above this file: the project's, from the sources and from dist/ alike. */
-function readManifest(): { version: string } {
+/** The folder of the nearest package.json above this file: the project's, from the sources and from dist/ alike. */
+function findProjectDir(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string };
+  return dir;
 }
 
+export const PROJECT_DIR = findProjectDir();
 export const SERVICE_NAME = 'yousync-backend';
-export const SERVICE_VERSION = readManifest().version;
+export const SERVICE_VERSION = (JSON.parse(readFileSync(join(PROJECT_DIR, 'package.json'), 'utf8')) as { version: string }).version;
