@@ -280,8 +280,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the console at /console in headless Chro
     });
 
     it('music: generates a track, follows the queue, plays and offers the MP3 (once the music routes exist)', async (test) => {
-      const document = await (await t.fetch('/docs-json')).json();
-      if (!document.paths['/music/generate-music-async/'] && !document.paths['/music/generate-music-async']) return test.skip();
+      const openapi = await (await t.fetch('/docs-json')).json();
+      if (!openapi.paths['/music/generate-music-async/'] && !openapi.paths['/music/generate-music-async']) return test.skip();
       await page.fill('#music-lyrics', '[verse]\nOne short line to sing');
       await page.click('#music-form button[type=submit]');
       await page.waitForSelector('#music-queue li.mine');

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DemoCatalogSeeder } from '../src/catalog/demo/demo-catalog.seeder.js';
 import { decodeWav } from '../src/engines/audio/wav.js';
-import { http, startTestApp, type TestApp } from './support/test-app.js';
+import { multipart } from './support/audio.js';
+import { eventually, http, signIn, startTestApp, type TestApp } from './support/test-app.js';
 
 interface Word { word: string; start_time: number; end_time: number }
 interface Script { text: string; start_time: number; end_time: number; words: Word[] }
@@ -49,6 +50,23 @@ describe('demo catalog (synthesised by the built-in engine)', () => {
       }
     }
   });
+
+  it("every clip, uploaded as a take of its own line, is judged speech and scores as the actor's own reading", async () => {
+    const dubber = await signIn(t, 'demo-dubber@example.com');
+    for (const { id } of await allTokens()) {
+      const token = await (await t.fetch(`/tokens/${id}`)).json();
+      const clip = Buffer.from(await (await http(`${t.baseUrl}${token.audio_url}`)).arrayBuffer());
+      const accepted = await (
+        await t.fetch(`/tokens/${id}/upload-audio`, { method: 'POST', body: multipart('file', 'take.wav', clip), headers: dubber.headers })
+      ).json();
+      const done = await eventually(async () => {
+        const state = await (await t.fetch(`/tokens/analysis-result/${accepted.job_id}`, { headers: dubber.headers })).json();
+        return ['completed', 'failed'].includes(state.status) ? state : undefined;
+      }, 30_000, `analysis of token ${id}`);
+      expect(done.error ?? null, `token ${id} (${token.language}): ${JSON.stringify(done.error)}`).toBeNull();
+      expect(done.result.overall, `token ${id}`).toBeGreaterThanOrEqual(80);
+    }
+  }, 180_000);
 
   it("every token's source video is its own film's trailer", async () => {
     for (const { id } of await allTokens()) {

@@ -52,6 +52,8 @@ const VOICED_SHARE_MIN = 0.1;
 const STEADY_PITCH_MAX = 0.6;
 const STEADY_SEMITONES = 0.1;
 const MELODY_SEMITONES = 2;
+// Fewer pitch-step pairs than this say nothing about held notes (a low male voice may give one or two).
+const MELODY_PAIRS_MIN = 10;
 const ENVELOPE_STD_MIN_DB = 3;
 const ENVELOPE_FLOOR_DB = 50;
 
@@ -75,7 +77,7 @@ export function judgeVoice(activity: SpeechActivity, { levelDb }: Spectrogram, p
     }
   }
   if (voiced < VOICED_SHARE_MIN * points) return 'noise';
-  if (pairs > 0 && steady > STEADY_PITCH_MAX * pairs && spanSemitones(voicedHz) > MELODY_SEMITONES) return 'noise';
+  if (pairs >= MELODY_PAIRS_MIN && steady > STEADY_PITCH_MAX * pairs && spanSemitones(voicedHz) > MELODY_SEMITONES) return 'noise';
   if (envelopeStdDb(levelDb) < ENVELOPE_STD_MIN_DB) return 'noise';
   return undefined;
 }
