@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { Logger } from '@nestjs/common';
 import { decodeWav } from '../../audio/wav.js';
 import type { TextToSpeechEngine } from '../../text-to-speech/text-to-speech.engine.js';
+import { PROJECT_DIR } from '../../../service-info.js';
 import { ObjectNotFoundError, type ObjectStorage } from '../../../storage/object-storage.js';
 import { cohortLanguage, COHORT_LINES, REFERENCE_VOICES } from './cohort-lines.js';
 import { FEATURE_DIMENSIONS } from './mel-cepstrum.js';
@@ -19,6 +22,17 @@ const FORMAT = 'references-2';
 const STORAGE_PREFIX = 'analysis-references';
 /** Scripts kept in memory; the rest come back from storage (about 50 KB a voice for a 10 s line). */
 const MEMORY_ENTRIES = 200;
+/**
+ * The cohorts, made ahead and shipped (`npm run make:analysis-references`), so that not even the first analysis
+ * in a language pays the 2-3 s of synthesising them; a file made for another FORMAT is simply not found.
+ */
+export const BUNDLED_REFERENCES_DIR = join(PROJECT_DIR, 'assets', 'analysis-references');
+
+/** The file name of an entry, in storage and among the bundled ones. */
+export const referenceFileName = (name: string) =>
+  `${createHash('sha256').update(`${FORMAT}\n${REFERENCE_VOICES.join(',')}\n${name}`).digest('hex')}.bin`;
+/** The entry name of a language's cohort. */
+export const cohortEntryName = (cohort: string) => `cohort:${cohort}`;
 
 /**
  * The script and the cohort lines said by eSpeak's reference voices, as features, made once per script (and
@@ -42,21 +56,24 @@ export class SyntheticReferenceLibrary {
     try {
       const [line, streams] = await Promise.all([
         this.cached(`line:${language}:${text}`, () => Promise.all(REFERENCE_VOICES.map(async (voice) => [await this.say(text, language, voice)]))),
-        this.cached(`cohort:${cohort}`, () =>
-          Promise.all(
-            REFERENCE_VOICES.map(async (voice) => {
-              const lines: SyntheticUtterance[] = [];
-              for (const cohortLine of COHORT_LINES[cohort]!) lines.push(await this.say(cohortLine, cohort, voice));
-              return lines;
-            }),
-          ),
-        ),
+        this.cached(cohortEntryName(cohort), () => this.makeCohort(cohort)),
       ]);
       return { line: line.map((utterances) => utterances[0]!), cohort: streams.map((lines) => concatenateUtterances(lines)) };
     } catch (error) {
       this.logger.warn(`No synthetic references for ${language}: ${error instanceof Error ? error.message : String(error)}`);
       return undefined;
     }
+  }
+
+  /** The cohort lines of a language in every reference voice. */
+  async makeCohort(cohort: string): Promise<SyntheticUtterance[][]> {
+    return Promise.all(
+      REFERENCE_VOICES.map(async (voice) => {
+        const lines: SyntheticUtterance[] = [];
+        for (const cohortLine of COHORT_LINES[cohort]!) lines.push(await this.say(cohortLine, cohort, voice));
+        return lines;
+      }),
+    );
   }
 
   private async say(text: string, language: string, voice: string): Promise<SyntheticUtterance> {
@@ -67,11 +84,12 @@ export class SyntheticReferenceLibrary {
 
   /** Per voice, a list of utterances: from memory, else storage, else made (and stored). */
   private cached(name: string, make: () => Promise<SyntheticUtterance[][]>): Promise<SyntheticUtterance[][]> {
-    const key = `${STORAGE_PREFIX}/${createHash('sha256').update(`${FORMAT}\n${REFERENCE_VOICES.join(',')}\n${name}`).digest('hex')}.bin`;
+    const file = referenceFileName(name);
+    const key = `${STORAGE_PREFIX}/${file}`;
     const memoryKey = (voice: number) => `${key}#${voice}`;
     const hit = REFERENCE_VOICES.map((_, voice) => this.memory.get(memoryKey(voice)));
     if (hit.every((entry) => entry !== undefined)) return Promise.all(hit);
-    const loading = this.load(key).then(async (stored) => {
+    const loading = this.loadBundled(file).then(async (bundled) => bundled ?? (await this.load(key))).then(async (stored) => {
       if (stored) return stored;
       const made = await make();
       await this.storage.put(key, Readable.from(serialize(made)), { contentType: 'application/octet-stream' }).catch((error: unknown) => {
@@ -89,6 +107,15 @@ export class SyntheticReferenceLibrary {
     if (this.memory.size > MEMORY_ENTRIES) this.memory.delete(this.memory.keys().next().value!);
   }
 
+  private async loadBundled(file: string): Promise<SyntheticUtterance[][] | undefined> {
+    try {
+      return deserialize(await readFile(join(BUNDLED_REFERENCES_DIR, file)));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
   private async load(key: string): Promise<SyntheticUtterance[][] | undefined> {
     try {
       const { body } = await this.storage.get(key);
@@ -103,7 +130,7 @@ export class SyntheticReferenceLibrary {
 }
 
 /** [header length (u32)] [JSON: blocks of each utterance of each voice] [float32 features, in that order]. */
-function serialize(voices: SyntheticUtterance[][]): Buffer {
+export function serialize(voices: SyntheticUtterance[][]): Buffer {
   const header = Buffer.from(JSON.stringify(voices.map((utterances) => utterances.map((utterance) => utterance.blocks))));
   const features = voices.flat().map((utterance) => Buffer.from(utterance.features.buffer, utterance.features.byteOffset, utterance.features.byteLength));
   const length = Buffer.alloc(4);
@@ -111,7 +138,7 @@ function serialize(voices: SyntheticUtterance[][]): Buffer {
   return Buffer.concat([length, header, ...features]);
 }
 
-function deserialize(buffer: Buffer): SyntheticUtterance[][] {
+export function deserialize(buffer: Buffer): SyntheticUtterance[][] {
   const headerLength = buffer.readUInt32LE(0);
   const blocks = JSON.parse(buffer.subarray(4, 4 + headerLength).toString('utf8')) as number[][];
   const data = new Float32Array(buffer.buffer.slice(buffer.byteOffset + 4 + headerLength, buffer.byteOffset + buffer.length));
