@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeAudio } from '../../audio/decode-audio.js';
 import { EspeakTextToSpeechEngine } from '../../text-to-speech/espeak/espeak-text-to-speech.engine.js';
-import { analyzeDubbing, InvalidAnalyzerInputError, NoSpeechError, type ReferenceWord } from './dubbing-analyzer.js';
+import { analyzeDubbing, InvalidAnalyzerInputError, NoSpeechError, prepareReference, type ReferenceWord } from './dubbing-analyzer.js';
 import { NON_SPEECH_SOUNDS, pinkNoise, type NonSpeechSound } from './non-speech-sounds.js';
 import { SyntheticReferenceLibrary } from './synthetic-reference-library.js';
 import type { SyntheticReferences } from './synthetic-references.js';
@@ -87,6 +87,18 @@ describe(analyzeDubbing.name, () => {
     }
     expect(stages).toEqual(['aligning', 'scoring']);
     expect(result.engine).toEqual({ name: 'yousync-dsp', version: expect.any(String) });
+  });
+
+  it.each(LANGUAGES)('gives the same %s result from a clip prepared once (as the engine keeps it) as from its samples', (language) => {
+    const { actor, otherGender } = takes[language];
+    const prepared = prepareReference(actor.audio);
+
+    const fromSamples = sut({ reference: actor.audio, recording: otherGender.audio, sampleRate: SAMPLE_RATE, words: actor.words });
+    const fromPrepared = sut({ reference: prepared, recording: otherGender.audio, sampleRate: SAMPLE_RATE, words: actor.words });
+    const again = sut({ reference: prepared, recording: otherGender.audio, sampleRate: SAMPLE_RATE, words: actor.words });
+
+    expect(fromPrepared).toEqual(fromSamples);
+    expect(again).toEqual(fromSamples);
   });
 
   it.each(LANGUAGES)('finds every %s word of the clip delayed by 300 ms late by 300 ± 40 ms, and lowers timing', (language) => {

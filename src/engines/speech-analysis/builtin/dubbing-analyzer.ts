@@ -23,8 +23,21 @@ export type { ReferenceWord };
 
 const ENGINE = { name: 'yousync-dsp', version: '2.0.0' } as const;
 
+/** The actor's clip as the analyzer reads it: the same for every take of a token, so a caller may keep it. */
+export interface PreparedReference {
+  utterance: Utterance;
+  pitch: PitchContour;
+}
+
+export function prepareReference(reference: Float32Array): PreparedReference {
+  const utterance = listen(reference);
+  if (utterance.activity.noSpeech) throw new InvalidAnalyzerInputError("The actor's clip holds no speech");
+  return { utterance, pitch: trackPitch(utterance.signal, utterance.activity.speech) };
+}
+
 export interface AnalyzerInput {
-  reference: Float32Array;
+  /** The actor's clip, as samples or as prepareReference made it. */
+  reference: Float32Array | PreparedReference;
   recording: Float32Array;
   /** Both signals, mono; only 16000 is accepted. */
   sampleRate: number;
@@ -72,13 +85,12 @@ export function analyzeDubbing(input: AnalyzerInput, onStage?: (stage: AnalysisS
   const userPitch = trackPitch(recording.signal, recording.activity.speech);
   const notVoice = judgeVoice(recording.activity, recording.spectrogram, userPitch);
   if (notVoice) throw new NoSpeechError(notVoice);
-  const reference = listen(input.reference);
-  if (reference.activity.noSpeech) throw new InvalidAnalyzerInputError("The actor's clip holds no speech");
+  const { utterance: reference, pitch: referencePitch } =
+    input.reference instanceof Float32Array ? prepareReference(input.reference) : input.reference;
   const alignment = alignUtterances(reference, recording);
   const { path } = alignment;
 
   onStage?.('scoring');
-  const referencePitch = trackPitch(reference.signal, reference.activity.speech);
   const locations = locateWords(input.words, path, reference.activity.speech, recording.activity.speech);
   const spoken = locations.filter((location) => !location.omitted);
   const medianDistance = median(spoken.map((location) => location.distance));
@@ -132,8 +144,8 @@ function wordsPronunciation(input: AnalyzerInput, reference: Utterance, recordin
  * How much better the actor's clip matches its script than the cohort: it sets the bar for a take (see
  * marginPronunciationScore). Against a fixed bar of 0.12, flite and human actors' own clips 300 ms late scored 3-80.
  */
-export function actorMargin(reference: Float32Array, synthetic: SyntheticReferences): number {
-  return marginOf(listen(reference), synthetic);
+export function actorMargin(reference: Float32Array | PreparedReference, synthetic: SyntheticReferences): number {
+  return marginOf(reference instanceof Float32Array ? listen(reference) : reference.utterance, synthetic);
 }
 
 function marginOf(utterance: Utterance, synthetic: SyntheticReferences): number {
