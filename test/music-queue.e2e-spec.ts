@@ -44,9 +44,10 @@ describe('music queue with MUSIC_CONCURRENCY=1 across two web processes and a wo
   beforeAll(async () => {
     db = await createTestDatabase();
     // One DATA_DIR: the same local storage and the same signing secrets, as instances behind a load balancer share.
-    // A heartbeat of 2 s (stale after 6 s): the in-process web apps share this test's event loop with the synthesizer.
+    // A heartbeat of 5 s (stale after 15 s): on CI's two busy cores the in-process web apps, which share this test's
+    // event loop with the synthesizer, missed a 2 s one, and the reaper handed a running job on (seen once).
     dataDir = await mkdtemp(join(tmpdir(), 'yousync-music-cluster-'));
-    env = { DATA_DIR: dataDir, MUSIC_CONCURRENCY: '1', JOBS_HEARTBEAT_SECONDS: '2', JOBS_POLL_SECONDS: '0.5' };
+    env = { DATA_DIR: dataDir, MUSIC_CONCURRENCY: '1', JOBS_HEARTBEAT_SECONDS: '5', JOBS_POLL_SECONDS: '0.5' };
     webs = [await startTestApp(env, db), await startTestApp(env, db)];
     user = await signIn(webs[0]!, 'music-queue@yousync.test');
   });

@@ -23,7 +23,7 @@ function setup() {
     fail: vi.fn(),
     requeue: vi.fn(),
     awaitCallback: vi.fn(),
-    heartbeat: vi.fn(async () => {}),
+    heartbeat: vi.fn(async () => true),
     progress: vi.fn(),
     findStale: vi.fn(async () => [] as JobEntity[]),
     findOverdueCallbacks: vi.fn(async () => [] as JobEntity[]),
@@ -103,6 +103,23 @@ describe(JobRunner.name, () => {
       await ctx.sut.runAttempt(registered(handler as JobHandler, 0.05), queued());
       expect(signal?.aborted).toBe(true);
       expect(ctx.jobs.fail).toHaveBeenCalledWith('j1', expect.objectContaining({ code: 'DEADLINE_EXCEEDED' }), { attempt: 1 });
+    });
+
+    it('stops an attempt that is no longer current (the reaper handed the job on) and leaves the job alone', async () => {
+      let signal: AbortSignal | undefined;
+      const handler = {
+        handle: ({ signal: s }: { signal: AbortSignal }) => {
+          signal = s;
+          return new Promise(() => {});
+        },
+      };
+      ctx.jobs.heartbeat.mockResolvedValue(false);
+      const fast = new JobRunner(ctx.queue, ctx.jobs, new EventBus(), { ...config, jobs: { ...config.jobs, heartbeatSeconds: 0.02 } } as AppConfig);
+      await fast.runAttempt(registered(handler as JobHandler), queued());
+      expect(signal?.aborted).toBe(true);
+      expect(ctx.jobs.fail).not.toHaveBeenCalled();
+      expect(ctx.jobs.complete).not.toHaveBeenCalled();
+      expect(ctx.jobs.requeue).not.toHaveBeenCalled();
     });
 
     it('does nothing for a job that was canceled before it started', async () => {

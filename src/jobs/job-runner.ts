@@ -16,6 +16,8 @@ import type { JobError } from './job.entity.js';
 
 class Canceled extends Error {}
 class DeadlineExceeded extends Error {}
+/** Another process took the job over (the reaper judged this attempt dead): stop, and leave the job to it. */
+class Superseded extends Error {}
 
 /** How a thrown error ends an attempt. Unknown errors are retried: they are usually transient. */
 export function describeFailure(error: unknown): JobError & { retryable: boolean } {
@@ -97,7 +99,13 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       if (data.status === 'canceled') abort.abort(new Canceled('canceled'));
     });
     const heartbeat = setInterval(
-      () => void this.jobs.heartbeat(jobId, attempt).catch(() => undefined),
+      () =>
+        void this.jobs
+          .heartbeat(jobId, attempt)
+          .then((current) => {
+            if (!current && !abort.signal.aborted) abort.abort(new Superseded(`attempt ${attempt} is no longer the job's current one`));
+          })
+          .catch(() => undefined),
       this.config.jobs.heartbeatSeconds * 1000,
     );
     const deadline = setTimeout(
@@ -125,7 +133,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       }
     } catch (error) {
       const reason: unknown = abort.signal.aborted ? abort.signal.reason : error;
-      if (reason instanceof Canceled) return;
+      if (reason instanceof Canceled || reason instanceof Superseded) return;
       if (reason instanceof ShutdownAbort) throw reason; // left processing: the reaper hands it on
       if (reason instanceof DeadlineExceeded) {
         await this.jobs.fail(jobId, { code: 'DEADLINE_EXCEEDED', message: reason.message }, { attempt });

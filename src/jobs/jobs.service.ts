@@ -264,13 +264,15 @@ export class JobsService {
     );
   }
 
-  async heartbeat(id: string, attempt: number): Promise<void> {
-    await this.dataSource
+  /** Whether the attempt is still the job's current one (false once it was canceled, reaped or finished). */
+  async heartbeat(id: string, attempt: number): Promise<boolean> {
+    const { affected } = await this.dataSource
       .createQueryBuilder()
       .update(JobEntity)
       .set({ heartbeatAt: () => 'now()' })
       .where({ id, status: 'processing', attempts: attempt })
       .execute();
+    return (affected ?? 0) > 0;
   }
 
   /** The attempt handed the work to a remote engine; only its callback (or the deadline) ends the job now. */
