@@ -1,12 +1,10 @@
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launchChromium } from './support/browser.js';
 import { startOidcServer, type OidcTestServer } from './support/oidc-server.js';
 import { freePort, startTestApp, type TestApp } from './support/test-app.js';
 
-// Debian's chromium package (.ci/run installs it when missing); nothing is downloaded.
-const CHROMIUM = '/usr/bin/chromium';
 
 /** The frontend's landing page: reads the tokens from the fragment and asks the API who signed in. */
 const landingPage = (api: string) => `<!doctype html>
@@ -18,7 +16,7 @@ const landingPage = (api: string) => `<!doctype html>
     .catch((error) => { document.getElementById('who').textContent = 'failed: ' + error; });
 </script></body></html>`;
 
-describe.skipIf(!existsSync(CHROMIUM))('sign-in with Google in a real browser (headless Chromium)', () => {
+describe.skipIf(!hasChromium)('sign-in with Google in a real browser (headless Chromium)', () => {
   let oidc: OidcTestServer;
   let t: TestApp;
   let frontend: Server;
@@ -41,10 +39,7 @@ describe.skipIf(!existsSync(CHROMIUM))('sign-in with Google in a real browser (h
       FRONTEND_URL: frontendUrl,
       CORS_ORIGINS: frontendOrigin,
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

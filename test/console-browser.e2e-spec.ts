@@ -1,11 +1,12 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CONSOLE_DIR } from '../src/console/console-page.js';
 import { toneWav } from './support/audio.js';
+import { hasChromium, launchChromium } from './support/browser.js';
 import { demoTokens, type FixtureToken } from './support/catalog-fixtures.js';
 import { startOidcServer, type OidcTestServer } from './support/oidc-server.js';
 import { startOpenAiSpeechServer, type OpenAiSpeechServerDouble } from './support/speech-to-text-servers.js';
@@ -13,8 +14,6 @@ import { freePort, startTestApp, type TestApp } from './support/test-app.js';
 import { spokenVideo, type SpokenVideo } from './support/video-media.js';
 import { replyTo, startOpenAiVoiceServer, type VoiceEngineDouble } from './support/voice-engine-servers.js';
 
-// Debian's chromium package (.ci/run installs it when missing); nothing is downloaded.
-const CHROMIUM = '/usr/bin/chromium';
 // The browser globals the page functions below use (this project compiles without the DOM library). Playwright
 // runs those functions in the page; strings would be eval'd there, which the console's policy forbids.
 declare const document: { getElementById(id: string): any; querySelector(selector: string): any };
@@ -67,7 +66,7 @@ async function headersOf(page: Page): Promise<Record<string, string>> {
   return { authorization: `Bearer ${session.access_token}` };
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('the console at /console in headless Chromium', () => {
+describe.skipIf(!hasChromium)('the console at /console in headless Chromium', () => {
   let browser: Browser;
   let screenshots: string;
   let video: SpokenVideo;
@@ -82,20 +81,13 @@ describe.skipIf(!existsSync(CHROMIUM))('the console at /console in headless Chro
     await writeFile(videoPath, video.mp4);
     microphone = join(screenshots, 'microphone.wav');
     await writeFile(microphone, toneWav(2));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--autoplay-policy=no-user-gesture-required',
-        // The microphone: Chromium's fake device, granted without a prompt, playing this file (read when capture starts).
-        '--use-fake-device-for-media-stream',
-        '--use-fake-ui-for-media-stream',
-        `--use-file-for-fake-audio-capture=${microphone}`,
-      ],
-    });
+    browser = await launchChromium([
+      '--autoplay-policy=no-user-gesture-required',
+      // The microphone: Chromium's fake device, granted without a prompt, playing this file (read when capture starts).
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      `--use-file-for-fake-audio-capture=${microphone}`,
+    ]);
   });
   afterAll(() => browser?.close());
 

@@ -1,29 +1,18 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launchChromium } from './support/browser.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
-// Debian's chromium package (.ci/run installs it when missing); nothing is downloaded.
-const CHROMIUM = '/usr/bin/chromium';
 // A host name that is not localhost, so the browser treats plain http as the insecure origin it is.
 const HOST_NAME = 'yousync.test';
 
-describe.skipIf(!existsSync(CHROMIUM))('Swagger UI in a real browser (headless Chromium) over plain http', () => {
+describe.skipIf(!hasChromium)('Swagger UI in a real browser (headless Chromium) over plain http', () => {
   let t: TestApp;
   let browser: Browser;
 
   beforeAll(async () => {
     t = await startTestApp();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        `--host-resolver-rules=MAP ${HOST_NAME} 127.0.0.1`,
-      ],
-    });
+    browser = await launchChromium([`--host-resolver-rules=MAP ${HOST_NAME} 127.0.0.1`]);
   });
   afterAll(async () => {
     await browser?.close();

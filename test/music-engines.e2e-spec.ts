@@ -1,5 +1,5 @@
 import ffmpeg from '@ffmpeg-installer/ffmpeg';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,16 +8,8 @@ import { SseClient } from './support/sse-client.js';
 import { eventually, json, signIn, startTestApp, type SignedIn, type TestApp } from './support/test-app.js';
 import { describeAudio } from './support/video-media.js';
 import { sineMp3, startMusicServer, type MusicServerDouble } from './support/music-engine-servers.js';
-import { standIn, type Behaviour } from './support/yue-stand-in.js';
+import { isAlive, standIn, type Behaviour } from './support/yue-stand-in.js';
 
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-};
 
 describe('music through the YuE runner, against a stand-in infer.py (YuE needs a GPU and model weights that are not here)', () => {
   let t: TestApp;

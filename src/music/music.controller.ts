@@ -80,30 +80,18 @@ export class MusicController {
     return this.music.status(callerOf(user), jobId);
   }
 
-  @Get('download/:jobId')
-  @ApiOperation({ summary: "The track's MP3 (Range requests answered with 206)" })
+  // Seed 004's Python client downloads from `{base_url}/music/download/{id}`: with its base URL moved to /music that
+  // is music/download/{id}, so the script runs unchanged.
+  @Get(['download/:jobId', 'music/download/:jobId'])
+  @ApiOperation({
+    summary: "The track's MP3 (Range requests answered with 206)",
+    description: '`/music/music/download/{job_id}` is the same, where seed 004\'s client looks with its base URL at /music.',
+  })
   @ApiProduces('audio/mpeg')
   @ApiOkResponse({ content: { 'audio/mpeg': { schema: { type: 'string', format: 'binary' } } } })
   @ApiBadRequestResponse({ description: '다운로드할 수 없습니다. 현재 상태: <status>' })
   @ApiNotFoundResponse({ description: '해당 작업을 찾을 수 없습니다.' })
   download(
-    @CurrentUser() user: AuthenticatedUser | null,
-    @Param('jobId') jobId: string,
-    @Req() req: Request,
-    @Res() res: Response,
-  ): Promise<void> {
-    return this.music.download(callerOf(user), jobId, req, res);
-  }
-
-  // Seed 004's Python client downloads from `{base_url}/music/download/{id}`: with its base URL moved to /music
-  // that is this path, so the script runs unchanged.
-  @Get('music/download/:jobId')
-  @ApiOperation({ summary: 'The same as download/{job_id}, where seed 004\'s client looks with its base URL at /music', deprecated: true })
-  @ApiProduces('audio/mpeg')
-  @ApiOkResponse({ content: { 'audio/mpeg': { schema: { type: 'string', format: 'binary' } } } })
-  @ApiBadRequestResponse({ description: '다운로드할 수 없습니다. 현재 상태: <status>' })
-  @ApiNotFoundResponse({ description: '해당 작업을 찾을 수 없습니다.' })
-  seedDownload(
     @CurrentUser() user: AuthenticatedUser | null,
     @Param('jobId') jobId: string,
     @Req() req: Request,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
 import { randomInt } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { pipeline } from 'node:stream/promises';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
@@ -272,7 +273,7 @@ export class MusicService {
         if (TERMINAL_STATUSES.includes(job.status)) return job;
         signal.throwIfAborted();
         // The bus wakes us; the timer covers an event that never reaches this instance (a NOTIFY lost with a connection).
-        await untilWokenOrTimeout(woken, 5000, signal);
+        await Promise.race([woken, sleep(5000, undefined, { signal, ref: false })]);
       }
     } finally {
       unsubscribe();
@@ -280,24 +281,3 @@ export class MusicService {
   }
 }
 
-function untilWokenOrTimeout(woken: Promise<void>, timeoutMs: number, signal: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', aborted);
-    };
-    const aborted = () => {
-      done();
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      done();
-      resolve();
-    }, timeoutMs);
-    signal.addEventListener('abort', aborted, { once: true });
-    void woken.then(() => {
-      done();
-      resolve();
-    });
-  });
-}

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 export type Behaviour = 'song' | 'hang' | 'hang-ignoring-sigterm' | 'crash' | 'no-song';
 
 /**
@@ -71,3 +73,12 @@ mp3(os.path.join(args.output_dir, "vocoder", "mix"), 3)
 print("Created mix: " + os.path.join(args.output_dir, "vocoder", "mix", name))
 `;
 
+/** Alive and not a zombie left for a parent that will never reap it. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}

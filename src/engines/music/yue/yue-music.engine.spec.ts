@@ -1,6 +1,6 @@
 import ffmpeg from '@ffmpeg-installer/ffmpeg';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,18 +9,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppConfig } from '../../../config/app-config.js';
 import { EngineError } from '../../engine-error.js';
 import type { MusicRequest } from '../music.engine.js';
-import { standIn, type Behaviour } from '../../../../test/support/yue-stand-in.js';
+import { isAlive, standIn, type Behaviour } from '../../../../test/support/yue-stand-in.js';
 import { YueMusicEngine, yueGenre } from './yue-music.engine.js';
 
-/** Alive and not a zombie left for a parent that will never reap it. */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 5000) {
   const until = Date.now() + timeoutMs;
