@@ -9,7 +9,7 @@ import { actorMargin, analyzeDubbing, prepareReference } from '../dist/src/engin
 import { trackPitch } from '../dist/src/engines/speech-analysis/builtin/pitch.js';
 import { EspeakTextToSpeechEngine } from '../dist/src/engines/text-to-speech/espeak/espeak-text-to-speech.engine.js';
 import { SyntheticReferenceLibrary } from '../dist/src/engines/speech-analysis/builtin/synthetic-reference-library.js';
-import { MARGIN_WARP_FACTORS, pronunciationMargin } from '../dist/src/engines/speech-analysis/builtin/synthetic-references.js';
+import { MARGIN_WARP_FACTORS, marginFeatures, pronunciationMargin } from '../dist/src/engines/speech-analysis/builtin/synthetic-references.js';
 import { LocalObjectStorage } from '../dist/src/storage/local-object-storage.js';
 import { UrlSigner } from '../dist/src/storage/url-signer.js';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -120,10 +120,8 @@ const [referenceUtterance, recordingUtterance] = steps['spectrogram + speech det
 Object.assign(steps, {
   [`cepstra + coarse DTW × ${WARP_FACTORS.length} warps + fine DTW`]: () => alignUtterances(referenceUtterance, recordingUtterance),
   'cepstra + coarse and fine DTW, one warp (no VTLN)': () => alignUtterances(referenceUtterance, recordingUtterance, [1]),
-  [`pronunciation margin: ${MARGIN_WARP_FACTORS.length} warps × 2 voices × (script + ${synthetic.cohort[0].lineStarts.length} cohort windows)`]: () => {
-    const alignment = alignUtterances(referenceUtterance, recordingUtterance);
-    return pronunciationMargin({ byWarp: MARGIN_WARP_FACTORS.map((factor) => alignment.coarseRecording.get(factor)), pause: alignment.coarsePause }, synthetic);
-  },
+  [`pronunciation margin: ${MARGIN_WARP_FACTORS.length} warps × 2 voices × (script + ${synthetic.cohort[0].lineStarts.length} cohort windows)`]: () =>
+    pronunciationMargin(marginFeatures(recordingUtterance), synthetic),
   'pitch (YIN at 8 kHz, both signals)': () => [
     trackPitch(reference, referenceUtterance.activity.speech),
     trackPitch(recording, recordingUtterance.activity.speech),

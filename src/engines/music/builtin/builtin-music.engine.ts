@@ -56,17 +56,21 @@ export class BuiltinMusicEngine extends MusicEngine {
 }
 
 /**
- * Progress in steps of 5 percent, never going back, so a track sends about twenty updates. Updates from inside a
- * stage queue up; `settle` waits for them and throws the first failure of request.progress.
+ * Progress in steps of 5 percent, never going back, so a track sends about twenty updates; a new stage is always
+ * sent, at the same percent if need be (singing ends at 35, where rendering starts: rendering was reported only when
+ * it lasted long enough to yield, and a test waiting for it failed on a busy machine). Updates from inside a stage
+ * queue up; `settle` waits for them and throws the first failure of request.progress.
  */
 function progressSteps(request: MusicRequest, from: number) {
   let reported = from;
+  let reportedStage: string | undefined;
   let pending: Promise<void> = Promise.resolve();
   let failure: unknown;
   const report = (percent: number, stage: string) => {
-    const rounded = Math.floor(percent / 5) * 5;
-    if (rounded <= reported || failure !== undefined) return;
+    const rounded = Math.max(reported, Math.floor(percent / 5) * 5);
+    if ((rounded === reported && stage === reportedStage) || failure !== undefined) return;
     reported = rounded;
+    reportedStage = stage;
     pending = pending.then(() => request.progress(rounded, stage)).catch((error: unknown) => void (failure ??= error));
   };
   const settle = async () => {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeAudio } from '../../audio/decode-audio.js';
 import { EspeakTextToSpeechEngine } from '../../text-to-speech/espeak/espeak-text-to-speech.engine.js';
-import { analyzeDubbing, InvalidAnalyzerInputError, NoSpeechError, prepareReference, type ReferenceWord } from './dubbing-analyzer.js';
+import { actorMargin, analyzeDubbing, InvalidAnalyzerInputError, NoSpeechError, prepareReference, type ReferenceWord } from './dubbing-analyzer.js';
 import { NON_SPEECH_SOUNDS, pinkNoise, type NonSpeechSound } from './non-speech-sounds.js';
 import { SyntheticReferenceLibrary } from './synthetic-reference-library.js';
 import type { SyntheticReferences } from './synthetic-references.js';
@@ -210,6 +210,17 @@ describe(analyzeDubbing.name, () => {
       expect(sameLine.overall).toBeGreaterThanOrEqual(different.overall + 50);
     });
 
+    it.each(LANGUAGES)('judges the words of a %s take the same however much silence comes before it', (language) => {
+      const { otherGender, differentLine } = takes[language];
+
+      for (const take of [otherGender, differentLine]) {
+        const margins = [0.1, 0.13, 0.42].map((before) => actorMargin(withSilence(take.audio, { before }), synthetic[language]));
+
+        // Before utterances were cut to their speech, 10-30 ms more silence moved an eSpeak take's margin by up to 0.5.
+        for (const margin of margins) expect(margin).toBeCloseTo(margins[0]!, 6);
+      }
+    });
+
     it.each(LANGUAGES)('keeps the %s timing: the clip delayed by 300 ms has every word 300 ± 40 ms late', (language) => {
       const { actor } = takes[language];
 
@@ -217,7 +228,7 @@ describe(analyzeDubbing.name, () => {
 
       for (const word of delayed.words) expect(Math.abs(word.offset_ms! - 300), word.text).toBeLessThanOrEqual(40);
       expect(delayed.pronunciation).toBeGreaterThanOrEqual(90);
-      expect(delayed.engine.version).toBe('2.0.0');
+      expect(delayed.engine.version).toBe('2.1.0');
     });
   });
 

@@ -12,16 +12,14 @@ import {
 } from './scoring.js';
 import { FRAME_SECONDS, SAMPLE_RATE } from './spectrogram.js';
 import { judgeVoice, type NoSpeechReason } from './speech-detection.js';
-import { coarsen, coarsenPauses } from './alignment.js';
-import { FEATURE_DIMENSIONS, melCepstra } from './mel-cepstrum.js';
-import { MARGIN_WARP_FACTORS, normalizeVariance, pronunciationMargin, type SyntheticReferences, type TakeFeatures } from './synthetic-references.js';
-import { alignUtterances, listen, type Alignment, type Utterance } from './utterance.js';
+import { marginFeatures, pronunciationMargin, type SyntheticReferences } from './synthetic-references.js';
+import { alignUtterances, listen, type Utterance } from './utterance.js';
 import type { DubbingAnalysis, PitchPoint, ReferenceWord, WordErrorType, WordResult } from '../speech-analysis.engine.js';
 import { firstRecordingFrames, firstReferenceFrames, locateWords, type WordLocation } from './word-location.js';
 
 export type { ReferenceWord };
 
-const ENGINE = { name: 'yousync-dsp', version: '2.0.0' } as const;
+const ENGINE = { name: 'yousync-dsp', version: '2.1.0' } as const;
 
 /** The actor's clip as the analyzer reads it: the same for every take of a token, so a caller may keep it. */
 export interface PreparedReference {
@@ -87,8 +85,7 @@ export function analyzeDubbing(input: AnalyzerInput, onStage?: (stage: AnalysisS
   if (notVoice) throw new NoSpeechError(notVoice);
   const { utterance: reference, pitch: referencePitch } =
     input.reference instanceof Float32Array ? prepareReference(input.reference) : input.reference;
-  const alignment = alignUtterances(reference, recording);
-  const { path } = alignment;
+  const { path } = alignUtterances(reference, recording);
 
   onStage?.('scoring');
   const locations = locateWords(input.words, path, reference.activity.speech, recording.activity.speech);
@@ -108,7 +105,7 @@ export function analyzeDubbing(input: AnalyzerInput, onStage?: (stage: AnalysisS
 
   const scores = {
     timing: mean(spokenWords.map((word) => timingScore(word.offset_ms!))),
-    pronunciation: wordsPronunciation(input, reference, recording, alignment) ?? weightedPronunciation(spoken),
+    pronunciation: wordsPronunciation(input, reference, recording) ?? weightedPronunciation(spoken),
     intonation: intonationScore(referencePitch, userPitch, firstRecordingFrames(path, reference.spectrogram.frames)),
     fluency: fluencyScore(
       spoken,
@@ -134,10 +131,10 @@ export function analyzeDubbing(input: AnalyzerInput, onStage?: (stage: AnalysisS
 }
 
 /** Pronunciation judged on the words (synthetic references), or undefined when there are none. */
-function wordsPronunciation(input: AnalyzerInput, reference: Utterance, recording: Utterance, alignment: Alignment): number | undefined {
+function wordsPronunciation(input: AnalyzerInput, reference: Utterance, recording: Utterance): number | undefined {
   if (!input.synthetic) return undefined;
   const actor = input.actorMargin ?? marginOf(reference, input.synthetic);
-  return marginPronunciationScore(pronunciationMargin(takeFeatures(recording, alignment), input.synthetic).margin, actor);
+  return marginPronunciationScore(marginOf(recording, input.synthetic), actor);
 }
 
 /**
@@ -149,17 +146,7 @@ export function actorMargin(reference: Float32Array | PreparedReference, synthet
 }
 
 function marginOf(utterance: Utterance, synthetic: SyntheticReferences): number {
-  const byWarp = MARGIN_WARP_FACTORS.map((warpFactor) =>
-    normalizeVariance(coarsen(melCepstra(utterance.spectrogram, utterance.activity.speech, warpFactor), FEATURE_DIMENSIONS)),
-  );
-  return pronunciationMargin({ byWarp, pause: coarsenPauses(utterance.activity.speech.map((speech) => 1 - speech)) }, synthetic).margin;
-}
-
-function takeFeatures(recording: Utterance, { coarseRecording, coarsePause }: Alignment): TakeFeatures {
-  const byWarp = MARGIN_WARP_FACTORS.map((warpFactor) =>
-    normalizeVariance(coarseRecording.get(warpFactor) ?? coarsen(melCepstra(recording.spectrogram, recording.activity.speech, warpFactor), FEATURE_DIMENSIONS)),
-  );
-  return { byWarp, pause: coarsePause };
+  return pronunciationMargin(marginFeatures(utterance), synthetic).margin;
 }
 
 function describeWord(word: ReferenceWord, location: WordLocation, medianDistance: number): WordResult {

@@ -16,15 +16,19 @@ const PRONUNCIATION_MIDPOINT = 7.5;
 const PRONUNCIATION_SLOPE = 1;
 /**
  * Pronunciation against synthetic references is a logistic of the margin (how much closer the take is to the
- * script than to the closest cohort line, relative to its cost to the script). Measured with eSpeak m2/f4
- * references on bench/analyzer-dev lines: the right line in eSpeak voices 0.33-2.0, in flite voices -0.08-0.26, by
- * the LibriVox reader and the alsa-utils voice -0.1-0.24 (mostly over 0.03); another line in the same voice at most
- * 0 but for a two-word line sharing a word (0.07), in eSpeak voices up to 0.07. So the bar is half the actor's own
- * margin (an eSpeak actor's clip beats the cohort by 0.43-0.85, others' by less), between these bounds.
+ * script than to the closest cohort line, relative to its cost to the script; see pronunciationMargin). Measured
+ * with eSpeak m2/f4 references on bench/analyzer-dev lines, utterances cut to their speech: the right line in eSpeak
+ * voices 0.2-2.2, in flite voices 0.02-0.25, the LibriVox reader's and the alsa-utils voice's own clips -0.09-0.13
+ * (one LibriVox line 0.006); another line in a flite or human voice -0.13 to -0.01 but for two-word lines sharing a
+ * word (0.08), in eSpeak voices up to 0.07. So the bar is half the actor's own margin (an eSpeak actor's clip beats
+ * the cohort by 0.4-0.85, others' by -0.09-0.13), no higher than HIGHEST_MIDPOINT and no lower than 0 (no closer
+ * to the script than to another line), and the logistic's scale a third of the bar, at least MARGIN_SCALE_MIN.
+ * With a floor of 0.025 instead of 0, the LibriVox reader's own clip of one line scored 3.
  */
 const ACTOR_MARGIN_SHARE = 0.5;
-const LOWEST_MIDPOINT = 0.025;
+const LOWEST_MIDPOINT = 0;
 const HIGHEST_MIDPOINT = 0.12;
+const MARGIN_SCALE_MIN = 0.01;
 
 /**
  * A line that is not the script's is not in sync however well it is timed: the overall is scaled down by
@@ -65,7 +69,7 @@ export function pronunciationScore(distance: number): number {
 
 export function marginPronunciationScore(margin: number, actorMargin: number): number {
   const midpoint = clamp(ACTOR_MARGIN_SHARE * actorMargin, LOWEST_MIDPOINT, HIGHEST_MIDPOINT);
-  return 100 / (1 + Math.exp(-(margin - midpoint) / (midpoint / 3)));
+  return 100 / (1 + Math.exp(-(margin - midpoint) / Math.max(midpoint / 3, MARGIN_SCALE_MIN)));
 }
 
 export function isMispronounced(word: WordLocation, medianDistance: number): boolean {

@@ -21,9 +21,6 @@ export interface Alignment {
   path: WarpingPath;
   /** The vocal-tract-length factor that brought the recording closest to the clip. */
   warpFactor: number;
-  /** The recording's coarse features for each factor tried, and its pauses per coarse block (for the pronunciation margin). */
-  coarseRecording: Map<number, Float32Array>;
-  coarsePause: Uint8Array;
 }
 
 export function listen(signal: Float32Array): Utterance {
@@ -45,17 +42,15 @@ export function alignUtterances(reference: Utterance, recording: Utterance, warp
   const coarseBand = plausibleBand(coarseReference.length / FEATURE_DIMENSIONS, coarsePause.length, COARSE_FACTOR);
 
   let best: { coarse: WarpingPath; features: Float32Array; warpFactor: number } | undefined;
-  const coarseRecording = new Map<number, Float32Array>();
   for (const warpFactor of warpFactors) {
     const features = melCepstra(recording.spectrogram, recording.activity.speech, warpFactor);
-    coarseRecording.set(warpFactor, coarsen(features, FEATURE_DIMENSIONS));
     const coarse = warp(
-      { reference: coarseReference, recording: coarseRecording.get(warpFactor)!, dimensions: FEATURE_DIMENSIONS, recordingPause: coarsePause },
+      { reference: coarseReference, recording: coarsen(features, FEATURE_DIMENSIONS), dimensions: FEATURE_DIMENSIONS, recordingPause: coarsePause },
       coarseBand,
     );
     if (!best || coarse.cost < best.coarse.cost) best = { coarse, features, warpFactor };
   }
   const band = bandAroundPath(best!.coarse, reference.spectrogram.frames, recording.spectrogram.frames);
   const path = warp({ reference: referenceFeatures, recording: best!.features, dimensions: FEATURE_DIMENSIONS, recordingPause }, band);
-  return { path, warpFactor: best!.warpFactor, coarseRecording, coarsePause };
+  return { path, warpFactor: best!.warpFactor };
 }
