@@ -99,10 +99,13 @@ const delayed = (audio, seconds) => {
   return out;
 };
 const wav = (audio) => encodeWav(Int16Array.from(audio, (sample) => Math.max(-32768, Math.min(32767, Math.round(sample * 32767)))), SAMPLE_RATE);
-/** Where the speech of a signal starts and ends, in seconds. */
+/** Where the speech of a signal starts and ends, in seconds: runs of speech under 50 ms (a click) do not count. */
 const speechSpan = (audio) => {
   const { speech } = listen(audio).activity;
-  return { start: speech.indexOf(1) / 100, end: (speech.lastIndexOf(1) + 1) / 100 };
+  const run = (frame) => speech.subarray(frame, frame + 5).every((value) => value === 1);
+  const first = speech.findIndex((_, frame) => run(frame));
+  const last = speech.findLastIndex((_, frame) => frame >= 4 && run(frame - 4));
+  return { start: first / 100, end: (last + 1) / 100 };
 };
 /**
  * The line dubbed onto the actor: said by the voice at the actor's pace (eSpeak's rate, flite's duration stretch,
@@ -191,7 +194,7 @@ for (const family of DEV.families.filter((family) => !only || only.includes(fami
     continue;
   }
   const { id: actorId } = await (await post('/actors', { name: `${family.name} actor` }, admin)).json();
-  const stats = { family: family.name, language: family.language, concordant: 0, discordant: 0, tied: 0, withoutLate: newCounts(), actorLate: newCounts(), pairsRight: 0, pairs: 0, startErrors: [], noiseCompleted: 0, noiseTakes: 0, noiseMaxOverall: null, expressiveness: [], takes: 0 };
+  const stats = { family: family.name, language: family.language, concordant: 0, discordant: 0, tied: 0, withoutLate: newCounts(), actorLate: newCounts(), pairsRight: 0, pairs: 0, startErrors: [], noiseCompleted: 0, noiseTakes: 0, noiseMaxOverall: null, expressiveness: [], takes: 0, refused: [] };
   for (const [index, text] of sentences.entries()) {
     const actor = await say(family.actor, text, family.language);
     const token = await createToken(family, actorId, index, text, actor);
@@ -200,6 +203,7 @@ for (const family of DEV.families.filter((family) => !only || only.includes(fami
     const record = async (kind, voice, audio, trueWords) => {
       const outcome = await analyze(token.id, audio);
       takes.push({ kind, voice, score: outcome.result ? outcome.result.overall : -1, outcome, audio });
+      if (kind !== 'noise' && outcome.failed) stats.refused.push(`#${index} ${kind}/${voice} ${outcome.failed}`);
       stats.takes++;
       // Only an eSpeak actor's word timings are true (the others' are eSpeak's stretched over the clip), so the error
       // is measured on the actor's own clip 300 ms late.
@@ -299,6 +303,7 @@ for (const stats of report) {
   console.log(`    without late takes (same > other > noise): ${kendall(stats.withoutLate).toFixed(3)}; with the actor's own clip late as "late": ${kendall(stats.actorLate).toFixed(3)}`);
   console.log(`  same line in the other gender's voice above other line in the actor's voice: ${stats.pairsRight}/${stats.pairs} = ${percent(stats.pairsRight, stats.pairs)}   goal >= 95 %`);
   console.log(`  word-start error against true timings: ${startError}`);
+  console.log(`  speech takes refused (scored -1 above): ${stats.refused.length === 0 ? 'none' : stats.refused.join(', ')}`);
   console.log(`  noise takes completed: ${stats.noiseCompleted} of ${stats.noiseTakes}${stats.noiseMaxOverall !== null ? `, highest overall ${stats.noiseMaxOverall}` : ''}`);
   if (stats.expressiveness.length > 0) {
     const gaps = stats.expressiveness.map((entry) => (entry.lively ?? 0) - (entry.flat ?? 0));

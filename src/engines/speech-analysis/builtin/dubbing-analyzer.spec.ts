@@ -5,6 +5,7 @@ import { actorMargin, analyzeDubbing, InvalidAnalyzerInputError, NoSpeechError, 
 import { NON_SPEECH_SOUNDS, pinkNoise, type NonSpeechSound } from './non-speech-sounds.js';
 import { SyntheticReferenceLibrary } from './synthetic-reference-library.js';
 import type { SyntheticReferences } from './synthetic-references.js';
+import { listen } from './utterance.js';
 import { LocalObjectStorage } from '../../../storage/local-object-storage.js';
 import { UrlSigner } from '../../../storage/url-signer.js';
 import { mkdtemp } from 'node:fs/promises';
@@ -284,6 +285,17 @@ describe(analyzeDubbing.name, () => {
     const recording = otherGender.audio.map((sample, index) => sample + noise[index]!);
 
     expect(analyze(actor, recording).completeness).toBe(100);
+  });
+
+  it.each(LANGUAGES)('does not take a steady hiss 30 dB down for the %s speech: it starts where it starts without the hiss', (language) => {
+    const clean = withSilence(takes[language].otherGender.audio, { before: 0.5, after: 0.5 });
+    const noise = pinkNoise(clean.length / SAMPLE_RATE + 1, 0.006);
+    const hissing = clean.map((sample, index) => sample + noise[index]!);
+
+    const start = (audio: Float32Array) => listen(audio).activity.speech.indexOf(1);
+
+    // Frames of 10 ms; before the floor rule the hiss was speech from the first frame.
+    expect(Math.abs(start(hissing) - start(clean))).toBeLessThanOrEqual(5);
   });
 
   it('rejects audio at another sample rate', () => {

@@ -5,6 +5,16 @@ import type { Spectrogram } from './spectrogram.js';
 const SILENCE_DB = -55;
 /** Speech sits within this many dB of the utterance's loudest frame; the rest is room noise and breath. */
 const DYNAMIC_RANGE_DB = 35;
+/**
+ * A steady floor (a room, a hiss) is not speech: a frame must also be this far above the recording's quiet frames
+ * (NOISE_FLOOR_PERCENTILE of the levels of frames that are not silent, so digital silence around a take changes
+ * nothing)… The LibriVox recordings' floor sits at -52 to -42 dB, 35-45 dB under
+ * their loudest frames, and was taken for speech: 0.2-0.3 s before the first word counted as said.
+ */
+const ABOVE_FLOOR_DB = 10;
+const NOISE_FLOOR_PERCENTILE = 0.1;
+/** …but never more than this under the loudest frame, so a recording with no quiet frames keeps its soft sounds. */
+const FLOOR_RULE_MAX_DB = 20;
 /** White noise measures 0.46-0.6 a frame; voiced speech stays under 0.2, fricatives reach 0.49 (their gaps are filled). */
 const NOISE_FLATNESS = 0.4;
 /** A consonant's gap inside a word is not a pause: fill speech gaps up to this many frames. */
@@ -24,7 +34,9 @@ export interface SpeechActivity {
 
 export function detectSpeech({ frames, levelDb, flatness }: Spectrogram): SpeechActivity {
   const loudestDb = levelDb.reduce((loudest, level) => Math.max(loudest, level), -Infinity);
-  const thresholdDb = Math.max(SILENCE_DB, loudestDb - DYNAMIC_RANGE_DB);
+  const audible = Float32Array.from(levelDb.filter((level) => level >= SILENCE_DB)).sort();
+  const floorDb = audible[Math.floor(NOISE_FLOOR_PERCENTILE * (audible.length - 1))] ?? -Infinity;
+  const thresholdDb = Math.max(SILENCE_DB, loudestDb - DYNAMIC_RANGE_DB, Math.min(floorDb + ABOVE_FLOOR_DB, loudestDb - FLOOR_RULE_MAX_DB));
   const speech = new Uint8Array(frames);
   let loudFrames = 0;
   for (let frame = 0; frame < frames; frame++) {
