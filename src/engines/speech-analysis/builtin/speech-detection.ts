@@ -56,12 +56,13 @@ export function detectSpeech({ frames, levelDb, flatness }: Spectrogram): Speech
  * - pitch found on under VOICED_SHARE_MIN of the speech frames: pink, brown noise and knocks 0, speech 0.19-0.66;
  * - a held pitch (under 0.1 semitone from one pitch step to the next) on over STEADY_PITCH_MAX of the voiced
  *   pairs while the pitch spans more than MELODY_SEMITONES (10th to 90th percentile): notes of a melody (held 0.9),
- *   speech 0.07-0.42 (a monotone synthetic reading holds one pitch throughout, but spans none);
+ *   speech 0.07-0.42, a synthetic voice slowed to half its pace up to 0.64 (refused at the former bar of 0.6), a
+ *   monotone synthetic reading holds one pitch throughout, but spans none;
  * - a loudness envelope that barely moves (its standard deviation, floor at 50 dB below the loudest frame,
  *   under ENVELOPE_STD_MIN_DB): a siren, a string pad, a hum 0-0.4 dB, speech 6.5-17 dB.
  */
 const VOICED_SHARE_MIN = 0.1;
-const STEADY_PITCH_MAX = 0.6;
+const STEADY_PITCH_MAX = 0.75;
 const STEADY_SEMITONES = 0.1;
 const MELODY_SEMITONES = 2;
 // Fewer pitch-step pairs than this say nothing about held notes (a low male voice may give one or two).
