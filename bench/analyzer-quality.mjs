@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startService } from './support.mjs';
 import { decodeWav, encodeWav } from '../dist/src/engines/audio/wav.js';
-import { EspeakTextToSpeechEngine } from '../dist/src/engines/text-to-speech/espeak/espeak-text-to-speech.engine.js';
+import { DEFAULT_RATE, EspeakTextToSpeechEngine, MAX_RATE, MIN_RATE } from '../dist/src/engines/text-to-speech/espeak/espeak-text-to-speech.engine.js';
 import { NON_SPEECH_SOUNDS } from '../dist/src/engines/speech-analysis/builtin/non-speech-sounds.js';
 import { resampleTo16k } from '../dist/src/engines/speech-analysis/builtin/synthetic-references.js';
 import { listen } from '../dist/src/engines/speech-analysis/builtin/utterance.js';
@@ -32,7 +32,6 @@ const LIBRIVOX = '/usr/share/pocketsphinx/test/data/librivox';
 const ALSA_SOUNDS = '/usr/share/sounds/alsa';
 const SAMPLE_RATE = 16_000;
 const DELAY_SECONDS = 0.3;
-const ESPEAK_RATE = 175;
 const scratch = mkdtempSync(join(tmpdir(), 'bench-analyzer-'));
 chmodSync(scratch, 0o755);
 const tts = new EspeakTextToSpeechEngine();
@@ -54,7 +53,7 @@ if (!hasAlsa) console.log("alsa-utils is not installed: the channel-names family
 async function say(voice, text, language, { pitchRange, slower = 1 } = {}) {
   const [source, name] = voice.split(':');
   if (source === 'espeak') {
-    const rate = Math.round(Math.min(450, Math.max(80, ESPEAK_RATE / slower)));
+    const rate = Math.round(Math.min(MAX_RATE, Math.max(MIN_RATE, DEFAULT_RATE / slower)));
     const synthesis = await tts.synthesize(text, { language, voice: name, intonation: pitchRange, rate });
     const { samples, sampleRate } = decodeWav(synthesis.audio);
     return { audio: resampleTo16k(samples, sampleRate), words: synthesis.words };
@@ -108,8 +107,8 @@ const speechSpan = (audio) => {
   return { start: first / 100, end: (last + 1) / 100 };
 };
 /**
- * The line dubbed onto the actor: said by the voice at the actor's pace (eSpeak's rate, flite's duration stretch,
- * set from how long the voice takes at its own pace) and moved to start where the actor's speech starts.
+ * The line dubbed onto the actor, as samples: said by the voice at the actor's pace (eSpeak's rate, flite's duration
+ * stretch, set from how long the voice takes at its own pace) and moved to start where the actor's speech starts.
  */
 async function dub(voice, text, language, actorAudio, options = {}) {
   const own = await say(voice, text, language, options);
@@ -118,9 +117,7 @@ async function dub(voice, text, language, actorAudio, options = {}) {
   const ownSpan = speechSpan(own.audio);
   const take = await say(voice, text, language, { ...options, slower: (actor.end - actor.start) / (ownSpan.end - ownSpan.start) });
   const shift = Math.round((actor.start - speechSpan(take.audio).start) * SAMPLE_RATE);
-  const audio = shift >= 0 ? delayed(take.audio, shift / SAMPLE_RATE) : take.audio.subarray(-shift);
-  const moved = (seconds) => seconds + shift / SAMPLE_RATE;
-  return { audio, words: take.words?.map((word) => ({ ...word, start: moved(word.start), end: moved(word.end) })) };
+  return shift >= 0 ? delayed(take.audio, shift / SAMPLE_RATE) : take.audio.subarray(-shift);
 }
 const medianPitch = (audio) => {
   const utterance = listen(audio);
@@ -206,22 +203,21 @@ for (const family of DEV.families.filter((family) => !only || only.includes(fami
       if (kind !== 'noise' && outcome.failed) stats.refused.push(`#${index} ${kind}/${voice} ${outcome.failed}`);
       stats.takes++;
       // Only an eSpeak actor's word timings are true (the others' are eSpeak's stretched over the clip), so the error
-      // is measured on the actor's own clip 300 ms late.
-      if (outcome.result && trueWords && actor.words && kind === 'actor-late') {
+      // is measured on the actor's own clip 300 ms late, the one take given them.
+      if (outcome.result && trueWords) {
         for (const [word, found] of outcome.result.words.entries()) {
           if (found.start_ms !== null && trueWords[word]) stats.startErrors.push(Math.abs(found.start_ms - trueWords[word].start * 1000));
         }
       }
       return outcome;
     };
-    const late = (words) => words?.map((word) => ({ start: word.start + DELAY_SECONDS }));
     for (const voice of family.otherVoices) {
       const take = await dub(voice, text, family.language, actor.audio);
       if (!take) continue;
-      await record('same', voice, take.audio, take.words);
-      await record('late', voice, delayed(take.audio, DELAY_SECONDS), late(take.words));
+      await record('same', voice, take);
+      await record('late', voice, delayed(take, DELAY_SECONDS));
     }
-    await record('actor-late', family.actor, delayed(actor.audio, DELAY_SECONDS), late(actor.words));
+    await record('actor-late', family.actor, delayed(actor.audio, DELAY_SECONDS), actor.words?.map((word) => ({ start: word.start + DELAY_SECONDS })));
     const otherText = sentences[(index + 1) % sentences.length];
     const other = await say(family.actor, otherText, family.language);
     await record('other', family.actor, other.audio);
@@ -241,10 +237,11 @@ for (const family of DEV.families.filter((family) => !only || only.includes(fami
       }
     }
     if (family.expressive) {
-      const lively = await dub(family.expressive, text, family.language, actor.audio);
       const flat = await dub(family.expressive, text, family.language, actor.audio, { pitchRange: 0 });
-      const livelyOutcome = takes.find((take) => take.kind === 'same' && take.voice === family.expressive)?.outcome ?? (await analyze(token.id, lively.audio));
-      const flatOutcome = await analyze(token.id, flat.audio);
+      const livelyOutcome =
+        takes.find((take) => take.kind === 'same' && take.voice === family.expressive)?.outcome ??
+        (await analyze(token.id, await dub(family.expressive, text, family.language, actor.audio)));
+      const flatOutcome = await analyze(token.id, flat);
       stats.expressiveness.push({
         sentence: index,
         lively: livelyOutcome.result?.expressiveness ?? null,

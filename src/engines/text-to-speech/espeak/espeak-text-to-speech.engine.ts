@@ -15,9 +15,9 @@ import { timeWords } from './espeak-word-timings.js';
 const PACKAGE = '@echogarden/espeak-ng-emscripten';
 const VARIANTS_DIRECTORY = '/usr/share/espeak-ng-data/voices/!v';
 // eSpeak's own limits (espeakRATE_MINIMUM, espeakRATE_MAXIMUM) and default, in words per minute.
-const MIN_RATE = 80;
-const MAX_RATE = 450;
-const DEFAULT_RATE = 175;
+export const MIN_RATE = 80;
+export const MAX_RATE = 450;
+export const DEFAULT_RATE = 175;
 // eSpeak's pitch range parameter (espeakRANGE): 0 is monotone, 50 the voice's own.
 const DEFAULT_INTONATION = 50;
 
