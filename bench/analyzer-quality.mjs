@@ -1,21 +1,24 @@
 // Held-out evaluation of the built-in analyzer through the public upload route. For each family (an actor's voice
 // from one source), takes of known content are uploaded against that actor's tokens:
-//   same line (other voices, each dubbed onto the actor: said at the actor's pace and moved to start where the actor
-//   starts, as a dubber follows the actor), late (each of those takes 300 ms later), other
+//   same line (other voices, each dubbed onto the actor word by word: said at the actor's pace, each word placed
+//   where the actor's word starts, as a dubber follows the actor), late (each of those takes 300 ms later), other
 //   line (the actor's voice), noise. Undubbed, a voice's own pace drifts up to a second from the actor's over a line,
-//   and a late take scored higher than the same take on time (its drift halved): "on time" would mean nothing.
+//   and a late take scored higher than the same take on time (its drift halved): "on time" would mean nothing. Moved
+//   only as a whole onto the actor's pace and cue, a dub still could not follow a human reader's pauses and pace
+//   within the line, and was as far from the reader on time as 300 ms late.
+// Word timings come from eSpeak's events for its voices and from pocketsphinx forced to the line for the others
+// (English): an aligner independent of the analyzer. Without pocketsphinx the dub falls back to the whole-line move.
 // "Late" is the same voice's take delayed, so same > late asks only whether lateness costs points, and late > other
 // whether the right words late beat wrong words on time. The actor's own clip 300 ms late is uploaded too: it gives
-// word-start errors against true timings and a second tau where it stands for "late" (the actor's voice at the
-// actor's pace against other voices at their own pace, so it mostly measures how alike the voices are).
+// word-start errors against the token's word timings (moved 300 ms) and a second tau where it stands for "late".
 // Prints Kendall's tau of the overall against that class order (compared within each token), the share of
 // (same line in a voice of the other gender, other line in the actor's voice) pairs ordered right, word-start
-// error against true timings (eSpeak's own events), how many noise takes completed, and expressiveness of a
-// monotone reading against one with the actor's range. Lines and voices: bench/analyzer-dev/dev-set.json.
-// flite and the LibriVox recordings are used where installed (apt-get install flite pocketsphinx-testdata).
+// errors, how many noise takes completed, and expressiveness of a monotone reading against one with the actor's
+// range. Lines and voices: bench/analyzer-dev/dev-set.json. flite, pocketsphinx and the LibriVox and alsa recordings
+// are used where installed (apt-get install flite pocketsphinx pocketsphinx-en-us pocketsphinx-testdata alsa-utils).
 // Run: npm run bench:analyzer-quality
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,9 +82,44 @@ async function say(voice, text, language, { pitchRange, slower = 1 } = {}) {
   throw new Error(`unknown voice ${voice}`);
 }
 
-/** eSpeak's timings of the text stretched over where the take has speech: the token's words when none are known. */
+const POCKETSPHINX_MODEL = '/usr/share/pocketsphinx/model/en-us';
+const hasPocketsphinx = (() => {
+  try {
+    execFileSync('pocketsphinx_continuous', ['-h'], { stdio: 'ignore' });
+  } catch (error) {
+    if (error.code === 'ENOENT') return false;
+  }
+  return existsSync(join(POCKETSPHINX_MODEL, 'cmudict-en-us.dict'));
+})();
+if (!hasPocketsphinx) console.log('pocketsphinx is not installed: English clips other than eSpeak\'s get eSpeak\'s word timings stretched over their speech (apt-get install pocketsphinx pocketsphinx-en-us)');
+
+/**
+ * Where each word of an English clip starts and ends, from pocketsphinx forced to the text (a grammar of that one
+ * line): an aligner independent of the analyzer. Null when pocketsphinx is missing or does not find every word.
+ */
+function alignWords(audio, text) {
+  if (!hasPocketsphinx) return null;
+  const words = text.split(/\s+/).filter(Boolean);
+  const spoken = words.map((word) => word.toLowerCase().replace(/[^a-z']/g, ''));
+  writeFileSync(join(scratch, 'align.wav'), wav(audio));
+  writeFileSync(join(scratch, 'align.jsgf'), `#JSGF V1.0;\ngrammar line;\npublic <line> = ${spoken.join(' ')};\n`);
+  const output = execFileSync('pocketsphinx_continuous', [
+    '-infile', join(scratch, 'align.wav'), '-jsgf', join(scratch, 'align.jsgf'), '-time', 'yes',
+    '-hmm', join(POCKETSPHINX_MODEL, 'en-us'), '-dict', join(POCKETSPHINX_MODEL, 'cmudict-en-us.dict'), '-logfn', '/dev/null',
+  ], { encoding: 'utf8' });
+  const found = [...output.matchAll(/^([a-z']+)(?:\(\d+\))? (\d+\.\d+) (\d+\.\d+) /gm)].map(([, word, start, end]) => ({ word, start: Number(start), end: Number(end) }));
+  if (found.length !== words.length || found.some((entry, index) => entry.word !== spoken[index])) return null;
+  return found.map((entry, index) => ({ text: words[index], start: entry.start, end: entry.end }));
+}
+
+/**
+ * A clip's word timings: eSpeak's own events for its takes, else pocketsphinx's alignment (English), else eSpeak's
+ * timings of the text stretched over where the clip has speech.
+ */
 async function wordTimes(take, text, language) {
   if (take.words) return take.words;
+  const aligned = language === 'en' ? alignWords(take.audio, text) : null;
+  if (aligned) return aligned;
   const model = await tts.synthesize(text, { language, voice: 'm1' });
   const { speech } = listen(take.audio).activity;
   const first = speech.indexOf(1) / 100;
@@ -106,18 +144,41 @@ const speechSpan = (audio) => {
   const last = speech.findLastIndex((_, frame) => frame >= 4 && run(frame - 4));
   return { start: first / 100, end: (last + 1) / 100 };
 };
+/** 5 ms fades at the ends of a spliced word, so a cut does not click. */
+const FADE_SAMPLES = 80;
 /**
- * The line dubbed onto the actor, as samples: said by the voice at the actor's pace (eSpeak's rate, flite's duration
- * stretch, set from how long the voice takes at its own pace) and moved to start where the actor's speech starts.
+ * The line dubbed onto the actor, as samples, as a dubber follows the actor word by word: the voice says the line at
+ * the actor's pace (eSpeak's rate, flite's duration stretch, set from how long the voice takes at its own pace), and
+ * each of its words (eSpeak's events, else pocketsphinx's alignment) is placed where the actor's word starts, cut
+ * where the actor's next word starts. Without word timings for both, the whole take is moved to the actor's cue.
  */
-async function dub(voice, text, language, actorAudio, options = {}) {
+async function dub(voice, text, language, actor, options = {}) {
   const own = await say(voice, text, language, options);
   if (!own) return null;
-  const actor = speechSpan(actorAudio);
+  const actorSpan = speechSpan(actor.audio);
   const ownSpan = speechSpan(own.audio);
-  const take = await say(voice, text, language, { ...options, slower: (actor.end - actor.start) / (ownSpan.end - ownSpan.start) });
-  const shift = Math.round((actor.start - speechSpan(take.audio).start) * SAMPLE_RATE);
-  return shift >= 0 ? delayed(take.audio, shift / SAMPLE_RATE) : take.audio.subarray(-shift);
+  const take = await say(voice, text, language, { ...options, slower: (actorSpan.end - actorSpan.start) / (ownSpan.end - ownSpan.start) });
+  const words = take.words ?? (language === 'en' ? alignWords(take.audio, text) : null);
+  if (!words || !actor.words || words.length !== actor.words.length) {
+    const shift = Math.round((actorSpan.start - speechSpan(take.audio).start) * SAMPLE_RATE);
+    return shift >= 0 ? delayed(take.audio, shift / SAMPLE_RATE) : take.audio.subarray(-shift);
+  }
+  const at = (seconds) => Math.round(seconds * SAMPLE_RATE);
+  const out = new Float32Array(actor.audio.length + SAMPLE_RATE);
+  let end = 0;
+  for (const [index, word] of words.entries()) {
+    const from = at(word.start);
+    const until = index + 1 < words.length ? at(words[index + 1].start) : take.audio.length;
+    const target = at(actor.words[index].start);
+    const room = index + 1 < words.length ? at(actor.words[index + 1].start) - target : out.length - target;
+    const length = Math.max(0, Math.min(until - from, room, out.length - target));
+    for (let sample = 0; sample < length; sample++) {
+      const fade = Math.min(1, sample / FADE_SAMPLES, (length - 1 - sample) / FADE_SAMPLES);
+      out[target + sample] += take.audio[from + sample] * fade;
+    }
+    end = Math.max(end, target + length);
+  }
+  return out.subarray(0, end);
 }
 const medianPitch = (audio) => {
   const utterance = listen(audio);
@@ -195,6 +256,7 @@ for (const family of DEV.families.filter((family) => !only || only.includes(fami
   for (const [index, text] of sentences.entries()) {
     const actor = await say(family.actor, text, family.language);
     const token = await createToken(family, actorId, index, text, actor);
+    const cue = { audio: actor.audio, words: token.words };
     const actorPitch = medianPitch(actor.audio);
     const takes = [];
     const record = async (kind, voice, audio, trueWords) => {
@@ -202,8 +264,7 @@ for (const family of DEV.families.filter((family) => !only || only.includes(fami
       takes.push({ kind, voice, score: outcome.result ? outcome.result.overall : -1, outcome, audio });
       if (kind !== 'noise' && outcome.failed) stats.refused.push(`#${index} ${kind}/${voice} ${outcome.failed}`);
       stats.takes++;
-      // Only an eSpeak actor's word timings are true (the others' are eSpeak's stretched over the clip), so the error
-      // is measured on the actor's own clip 300 ms late, the one take given them.
+      // The one take whose word starts are known exactly is the actor's own clip 300 ms late: the token's words, moved.
       if (outcome.result && trueWords) {
         for (const [word, found] of outcome.result.words.entries()) {
           if (found.start_ms !== null && trueWords[word]) stats.startErrors.push(Math.abs(found.start_ms - trueWords[word].start * 1000));
@@ -212,12 +273,12 @@ for (const family of DEV.families.filter((family) => !only || only.includes(fami
       return outcome;
     };
     for (const voice of family.otherVoices) {
-      const take = await dub(voice, text, family.language, actor.audio);
+      const take = await dub(voice, text, family.language, cue);
       if (!take) continue;
       await record('same', voice, take);
       await record('late', voice, delayed(take, DELAY_SECONDS));
     }
-    await record('actor-late', family.actor, delayed(actor.audio, DELAY_SECONDS), actor.words?.map((word) => ({ start: word.start + DELAY_SECONDS })));
+    await record('actor-late', family.actor, delayed(actor.audio, DELAY_SECONDS), token.words.map((word) => ({ start: word.start + DELAY_SECONDS })));
     const otherText = sentences[(index + 1) % sentences.length];
     const other = await say(family.actor, otherText, family.language);
     await record('other', family.actor, other.audio);
@@ -237,10 +298,10 @@ for (const family of DEV.families.filter((family) => !only || only.includes(fami
       }
     }
     if (family.expressive) {
-      const flat = await dub(family.expressive, text, family.language, actor.audio, { pitchRange: 0 });
+      const flat = await dub(family.expressive, text, family.language, cue, { pitchRange: 0 });
       const livelyOutcome =
         takes.find((take) => take.kind === 'same' && take.voice === family.expressive)?.outcome ??
-        (await analyze(token.id, await dub(family.expressive, text, family.language, actor.audio)));
+        (await analyze(token.id, await dub(family.expressive, text, family.language, cue)));
       const flatOutcome = await analyze(token.id, flat);
       stats.expressiveness.push({
         sentence: index,
