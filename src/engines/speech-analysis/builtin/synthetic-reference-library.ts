@@ -18,7 +18,7 @@ import {
 } from './synthetic-references.js';
 
 /** Bumped whenever the stored features would differ (features, voices, cohort lines): old entries are then ignored. */
-const FORMAT = 'references-5';
+const FORMAT = 'references-6';
 const STORAGE_PREFIX = 'analysis-references';
 /** Scripts kept in memory; the rest come back from storage (about 50 KB a voice for a 10 s line). */
 const MEMORY_ENTRIES = 200;

@@ -1,6 +1,6 @@
 import { COARSE_FACTOR, coarsen, coarsenPauses, plausibleBand, warp } from './alignment.js';
 import { FEATURE_DIMENSIONS, melCepstra } from './mel-cepstrum.js';
-import { SAMPLE_RATE } from './spectrogram.js';
+import { SAMPLE_RATE, SPECTRUM_BINS, type Spectrogram } from './spectrogram.js';
 import { listen, type Utterance } from './utterance.js';
 
 /**
@@ -46,17 +46,44 @@ export function syntheticUtterance(signal: Float32Array): SyntheticUtterance {
   return { features: features!, blocks: features!.length / FEATURE_DIMENSIONS };
 }
 
-/** An utterance's coarse features for the margin, cut to its speech (see MARGIN_PAD_FRAMES), for each warp. */
+/**
+ * An utterance's coarse features for the margin, cut to its speech (see MARGIN_PAD_FRAMES), for each warp. The
+ * recording is framed by MARGIN_PAD_FRAMES of digital silence first, so a take that starts (or stops) talking in
+ * its first (last) frames gets the same padding as one that leaves room: without them, a clip whose speech starts
+ * in its second frame scored 70 on pronunciation on time and 7 300 ms late (bench/analyzer-dev, alsa-utils lines).
+ */
 export function marginFeatures({ spectrogram, activity }: Utterance, warpFactors = MARGIN_WARP_FACTORS): TakeFeatures {
-  const speech = activity.speech;
+  const framed = withSilentEdges(spectrogram, MARGIN_PAD_FRAMES);
+  const speech = new Uint8Array(framed.frames);
+  speech.set(activity.speech, MARGIN_PAD_FRAMES);
   const first = speech.indexOf(1);
-  const from = first < 0 ? 0 : Math.max(0, first - MARGIN_PAD_FRAMES);
-  const to = first < 0 ? speech.length : Math.min(speech.length, speech.lastIndexOf(1) + 1 + MARGIN_PAD_FRAMES);
+  const from = first < 0 ? 0 : first - MARGIN_PAD_FRAMES;
+  const to = first < 0 ? speech.length : speech.lastIndexOf(1) + 1 + MARGIN_PAD_FRAMES;
   const byWarp = warpFactors.map((warpFactor) => {
-    const features = melCepstra(spectrogram, speech, warpFactor).subarray(from * FEATURE_DIMENSIONS, to * FEATURE_DIMENSIONS);
+    const features = melCepstra(framed, speech, warpFactor).subarray(from * FEATURE_DIMENSIONS, to * FEATURE_DIMENSIONS);
     return normalizeVariance(coarsen(features, FEATURE_DIMENSIONS));
   });
   return { byWarp, pause: coarsenPauses(speech.subarray(from, to).map((frame) => 1 - frame)) };
+}
+
+/** Level of a frame of digital silence: below any floor the features clamp to. */
+const SILENT_LEVEL_DB = -400;
+
+/** The spectrogram with `frames` frames of digital silence before and after it. */
+function withSilentEdges(spectrogram: Spectrogram, frames: number): Spectrogram {
+  const power = new Float32Array(spectrogram.power.length + 2 * frames * SPECTRUM_BINS);
+  power.set(spectrogram.power, frames * SPECTRUM_BINS);
+  const edged = (values: Float32Array, silent: number) => {
+    const out = new Float32Array(values.length + 2 * frames).fill(silent);
+    out.set(values, frames);
+    return out;
+  };
+  return {
+    frames: spectrogram.frames + 2 * frames,
+    power,
+    levelDb: edged(spectrogram.levelDb, SILENT_LEVEL_DB),
+    flatness: edged(spectrogram.flatness, 0),
+  };
 }
 
 /**
