@@ -149,8 +149,10 @@ const FADE_SAMPLES = 80;
 /**
  * The line dubbed onto the actor, as samples, as a dubber follows the actor word by word: the voice says the line at
  * the actor's pace (eSpeak's rate, flite's duration stretch, set from how long the voice takes at its own pace), and
- * each of its words (eSpeak's events, else pocketsphinx's alignment) is placed where the actor's word starts, cut
- * where the actor's next word starts. Without word timings for both, the whole take is moved to the actor's cue.
+ * each of its words (eSpeak's events, else pocketsphinx's alignment), with the pause after it, is placed where the
+ * actor's word starts, or where the voice finished its previous word if that is later: no word is cut short (cut
+ * at the actor's next word, 13 of 100 right lines scored under 50 on pronunciation; placed so, 10). Without word
+ * timings for both, the whole take is moved to the actor's cue.
  */
 async function dub(voice, text, language, actor, options = {}) {
   const own = await say(voice, text, language, options);
@@ -166,16 +168,17 @@ async function dub(voice, text, language, actor, options = {}) {
   const at = (seconds) => Math.round(seconds * SAMPLE_RATE);
   const out = new Float32Array(actor.audio.length + SAMPLE_RATE);
   let end = 0;
+  let spoken = 0;
   for (const [index, word] of words.entries()) {
     const from = at(word.start);
     const until = index + 1 < words.length ? at(words[index + 1].start) : take.audio.length;
-    const target = at(actor.words[index].start);
-    const room = index + 1 < words.length ? at(actor.words[index + 1].start) - target : out.length - target;
-    const length = Math.max(0, Math.min(until - from, room, out.length - target));
+    const target = Math.max(at(actor.words[index].start), spoken);
+    const length = Math.max(0, Math.min(until - from, out.length - target));
     for (let sample = 0; sample < length; sample++) {
       const fade = Math.min(1, sample / FADE_SAMPLES, (length - 1 - sample) / FADE_SAMPLES);
       out[target + sample] += take.audio[from + sample] * fade;
     }
+    spoken = target + at(word.end) - from;
     end = Math.max(end, target + length);
   }
   return out.subarray(0, end);
