@@ -189,6 +189,21 @@ describe(analyzeDubbing.name, () => {
     expect(result.completeness).toBe(100);
   });
 
+  it.each(LANGUAGES)('lowers fluency for a %s take that says the line again after it, and keeps the words on the first', (language) => {
+    const { actor, otherGender } = takes[language];
+    const twice = new Float32Array(2 * otherGender.audio.length);
+    twice.set(otherGender.audio);
+    twice.set(otherGender.audio, otherGender.audio.length);
+
+    const once = analyze(actor, otherGender.audio);
+    const result = analyze(actor, twice);
+
+    // Speech after the line was not looked at: the line said twice scored the fluency of the line said once.
+    expect(once.fluency).toBeGreaterThanOrEqual(90);
+    expect(result.fluency).toBeLessThanOrEqual(once.fluency - 40);
+    expect(result.words.map((word) => word.start_ms)).toEqual(once.words.map((word) => word.start_ms));
+  });
+
   describe('with synthetic references (pronunciation judged on the words)', () => {
     const synthetic = {} as Record<Language, SyntheticReferences>;
     const analyzeWords = (actor: Line, recording: Float32Array, language: Language) =>
@@ -246,7 +261,7 @@ describe(analyzeDubbing.name, () => {
 
       for (const word of delayed.words) expect(Math.abs(word.offset_ms! - 300), word.text).toBeLessThanOrEqual(40);
       expect(delayed.pronunciation).toBeGreaterThanOrEqual(90);
-      expect(delayed.engine.version).toBe('2.2.0');
+      expect(delayed.engine.version).toBe('2.3.0');
     });
   });
 

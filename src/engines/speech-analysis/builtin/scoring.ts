@@ -54,6 +54,8 @@ const PAUSE_FRAMES = 25;
 /** Points off per second of pause the actor did not make, and for speaking rate beyond ±10 % of the actor's. */
 const PAUSE_PENALTY_PER_SECOND = 30;
 const RATE_TOLERANCE = Math.log(1.1);
+/** Speech this close (frames) before the first word or after the last is the word's own edge, not extra speech. */
+const EXTRA_SPEECH_TOLERANCE_FRAMES = 25;
 const RATE_PENALTY = 250;
 
 /** Overall = weighted mean; sync and pronunciation matter most when dubbing. */
@@ -100,8 +102,9 @@ export function intonationScore(reference: PitchContour, user: PitchContour, fir
 }
 
 /**
- * Speaking rate over the spoken words against the actor's, and pauses inside the line where the actor made
- * none (or a shorter one).
+ * Speaking rate over the spoken words against the actor's, pauses inside the line where the actor made none (or a
+ * shorter one), and speech before or after the line where the actor has none; a pause or extra speech costs
+ * PAUSE_PENALTY_PER_SECOND.
  */
 export function fluencyScore(
   spoken: WordLocation[],
@@ -129,7 +132,24 @@ export function fluencyScore(
     pauseStart = -1;
   }
   const pausePenalty = PAUSE_PENALTY_PER_SECOND * unexpectedPauseFrames * FRAME_SECONDS;
-  return clamp(100 - ratePenalty - pausePenalty, 0, 100);
+
+  const userExtra = speechOutside(recordingSpeech, spoken[0]!.recordingStart, spoken.at(-1)!.recordingEnd);
+  const actorExtra = speechOutside(referenceSpeech, spoken[0]!.referenceStart, spoken.at(-1)!.referenceEnd);
+  const extraPenalty = PAUSE_PENALTY_PER_SECOND * Math.max(0, userExtra - actorExtra) * FRAME_SECONDS;
+  return clamp(100 - ratePenalty - pausePenalty - extraPenalty, 0, 100);
+}
+
+/**
+ * Frames of speech more than EXTRA_SPEECH_TOLERANCE_FRAMES before the first spoken word or after the last: the line
+ * said twice, an ad-lib, talking over the next line. The actor's own speech outside the script's words (a breath,
+ * another character in the clip) is allowed the user as well.
+ */
+function speechOutside(speech: Uint8Array, first: number, last: number): number {
+  let frames = 0;
+  for (let frame = 0; frame < speech.length; frame++) {
+    if (speech[frame] && (frame < first - EXTRA_SPEECH_TOLERANCE_FRAMES || frame >= last + EXTRA_SPEECH_TOLERANCE_FRAMES)) frames++;
+  }
+  return frames;
 }
 
 /** How much silence the actor left over the stretch of the clip the user's pause maps to. */
