@@ -91,7 +91,7 @@ const hasPocketsphinx = (() => {
   }
   return existsSync(join(POCKETSPHINX_MODEL, 'cmudict-en-us.dict'));
 })();
-if (!hasPocketsphinx) console.log('pocketsphinx is not installed: English clips other than eSpeak\'s get eSpeak\'s word timings stretched over their speech (apt-get install pocketsphinx pocketsphinx-en-us)');
+if (!hasPocketsphinx) console.log('pocketsphinx is not installed: English clips other than eSpeak\'s get eSpeak\'s word timings stretched over their speech, and flite\'s dubs are moved onto the actor as a whole (apt-get install pocketsphinx pocketsphinx-en-us)');
 
 /**
  * Where each word of an English clip starts and ends, from pocketsphinx forced to the text (a grammar of that one
