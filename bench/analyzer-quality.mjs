@@ -144,6 +144,8 @@ const speechSpan = (audio) => {
   const last = speech.findLastIndex((_, frame) => frame >= 4 && run(frame - 4));
   return { start: first / 100, end: (last + 1) / 100 };
 };
+/** Dubs that had no word timings to follow and were moved onto the actor as a whole line. */
+const wholeLineDubs = [];
 /** 5 ms fades at the ends of a spliced word, so a cut does not click. */
 const FADE_SAMPLES = 80;
 /**
@@ -162,6 +164,7 @@ async function dub(voice, text, language, actor, options = {}) {
   const take = await say(voice, text, language, { ...options, slower: (actorSpan.end - actorSpan.start) / (ownSpan.end - ownSpan.start) });
   const words = take.words ?? (language === 'en' ? alignWords(take.audio, text) : null);
   if (!words || !actor.words || words.length !== actor.words.length) {
+    wholeLineDubs.push(`${voice} "${text}"`);
     const shift = Math.round((actorSpan.start - speechSpan(take.audio).start) * SAMPLE_RATE);
     return shift >= 0 ? delayed(take.audio, shift / SAMPLE_RATE) : take.audio.subarray(-shift);
   }
@@ -371,6 +374,7 @@ for (const stats of report) {
     console.log(`  expressiveness, actor's range vs monotone: ${stats.expressiveness.map((entry) => `${entry.lively}/${entry.flat}${entry.flatMonotone ? ' (monotone)' : ''}`).join(', ')}; smallest gap ${Math.min(...gaps)}   goal >= 20 on every line`);
   }
 }
+console.log(`dubs moved as a whole line (no word timings): ${wholeLineDubs.length === 0 ? 'none' : wholeLineDubs.join(', ')}`);
 for (const language of [...new Set(report.map((stats) => stats.language))]) {
   const families = report.filter((stats) => stats.language === language);
   const right = families.reduce((sum, stats) => sum + stats.pairsRight, 0);
