@@ -14,8 +14,9 @@
 // Prints Kendall's tau of the overall against that class order (compared within each token), the share of
 // (same line in a voice of the other gender, other line in the actor's voice) pairs ordered right, word-start
 // errors, how many noise takes completed, and expressiveness of a monotone reading against one with the actor's
-// range. Lines and voices: bench/analyzer-dev/dev-set.json. flite, pocketsphinx and the LibriVox and alsa recordings
-// are used where installed (apt-get install flite pocketsphinx pocketsphinx-en-us pocketsphinx-testdata alsa-utils).
+// range. Lines and voices: bench/analyzer-dev/dev-set.json. flite, festival, pocketsphinx and the LibriVox and alsa
+// recordings are used where installed (apt-get install flite festival festvox-kallpc16k festvox-us-slt-hts pocketsphinx
+// pocketsphinx-en-us pocketsphinx-testdata alsa-utils).
 // Run: npm run bench:analyzer-quality
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -46,9 +47,18 @@ const hasFlite = (() => {
     return false;
   }
 })();
+const hasFestival = (() => {
+  try {
+    execFileSync('text2wave', ['-h'], { stdio: 'ignore' });
+  } catch (error) {
+    if (error.code === 'ENOENT') return false;
+  }
+  return true;
+})();
 const hasLibrivox = existsSync(LIBRIVOX);
 const hasAlsa = existsSync(join(ALSA_SOUNDS, 'Front_Left.wav'));
 if (!hasFlite) console.log('flite is not installed: its voices are skipped (apt-get install flite)');
+if (!hasFestival) console.log('festival is not installed: its voices are skipped (apt-get install festival festvox-kallpc16k festvox-us-slt-hts)');
 if (!hasLibrivox) console.log('pocketsphinx-testdata is not installed: the LibriVox family is skipped (apt-get install pocketsphinx-testdata)');
 if (!hasAlsa) console.log("alsa-utils is not installed: the channel-names family is skipped (apt-get install alsa-utils)");
 
@@ -65,6 +75,16 @@ async function say(voice, text, language, { pitchRange, slower = 1 } = {}) {
     if (!hasFlite || language !== 'en') return null;
     const file = join(scratch, 'flite.wav');
     execFileSync('flite', ['-voice', name, '--setf', `duration_stretch=${slower}`, '-t', text, '-o', file]);
+    const { samples, sampleRate } = decodeWav(readFileSync(file));
+    return { audio: resampleTo16k(samples, sampleRate), words: null };
+  }
+  if (source === 'festival') {
+    if (!hasFestival || language !== 'en') return null;
+    const file = join(scratch, 'festival.wav');
+    writeFileSync(join(scratch, 'festival.txt'), text);
+    // HTS voices keep their own durations (Duration_Stretch is a diphone-voice parameter): their words are then
+    // placed at the actor's starts at their own pace.
+    execFileSync('text2wave', ['-eval', `(voice_${name})`, '-eval', `(Parameter.set 'Duration_Stretch ${slower})`, join(scratch, 'festival.txt'), '-o', file], { stdio: ['ignore', 'ignore', 'pipe'] });
     const { samples, sampleRate } = decodeWav(readFileSync(file));
     return { audio: resampleTo16k(samples, sampleRate), words: null };
   }
