@@ -261,7 +261,7 @@ describe(analyzeDubbing.name, () => {
 
       for (const word of delayed.words) expect(Math.abs(word.offset_ms! - 300), word.text).toBeLessThanOrEqual(40);
       expect(delayed.pronunciation).toBeGreaterThanOrEqual(90);
-      expect(delayed.engine.version).toBe('2.3.0');
+      expect(delayed.engine.version).toBe('2.4.0');
     });
   });
 

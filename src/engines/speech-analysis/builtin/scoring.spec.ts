@@ -14,6 +14,14 @@ describe(marginPronunciationScore.name, () => {
     expect(sut(-0.03, actorMargin)).toBeLessThan(10);
   });
 
+  it.each([0.4, 0.85])('passes a take of the right line in a voice unlike eSpeak\'s against an actor close to eSpeak (actor margin %f), and fails another line in eSpeak\'s voice', (actorMargin) => {
+    // A margin of 0.1 lies between another line in an eSpeak voice (up to 0.07) and the right line in one (0.2 and
+    // up). With the bar up to 0.12 it scored 38: festival's voices saying the right line against an eSpeak actor
+    // scored under 50 in 7 of 12 takes on bench/analyzer-dev.
+    expect(sut(0.1, actorMargin)).toBeGreaterThanOrEqual(50);
+    expect(sut(0.07, actorMargin)).toBeLessThan(50);
+  });
+
   it('rises with the margin', () => {
     const scores = [-0.1, -0.02, 0, 0.01, 0.03, 0.1, 0.3].map((margin) => sut(margin, 0.2));
 
