@@ -39,22 +39,17 @@ const DELAY_SECONDS = 0.3;
 const scratch = mkdtempSync(join(tmpdir(), 'bench-analyzer-'));
 chmodSync(scratch, 0o755);
 const tts = new EspeakTextToSpeechEngine();
-const hasFlite = (() => {
+/** Whether a command is on the PATH (whatever it answers to `args`). */
+const installed = (command, args) => {
   try {
-    execFileSync('flite', ['-lv'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-const hasFestival = (() => {
-  try {
-    execFileSync('text2wave', ['-h'], { stdio: 'ignore' });
+    execFileSync(command, args, { stdio: 'ignore' });
   } catch (error) {
     if (error.code === 'ENOENT') return false;
   }
   return true;
-})();
+};
+const hasFlite = installed('flite', ['-lv']);
+const hasFestival = installed('text2wave', ['-h']);
 const hasLibrivox = existsSync(LIBRIVOX);
 const hasAlsa = existsSync(join(ALSA_SOUNDS, 'Front_Left.wav'));
 if (!hasFlite) console.log('flite is not installed: its voices are skipped (apt-get install flite)');
@@ -103,14 +98,7 @@ async function say(voice, text, language, { pitchRange, slower = 1 } = {}) {
 }
 
 const POCKETSPHINX_MODEL = '/usr/share/pocketsphinx/model/en-us';
-const hasPocketsphinx = (() => {
-  try {
-    execFileSync('pocketsphinx_continuous', ['-h'], { stdio: 'ignore' });
-  } catch (error) {
-    if (error.code === 'ENOENT') return false;
-  }
-  return existsSync(join(POCKETSPHINX_MODEL, 'cmudict-en-us.dict'));
-})();
+const hasPocketsphinx = installed('pocketsphinx_continuous', ['-h']) && existsSync(join(POCKETSPHINX_MODEL, 'cmudict-en-us.dict'));
 if (!hasPocketsphinx) console.log('pocketsphinx is not installed: English clips other than eSpeak\'s get eSpeak\'s word timings stretched over their speech, and flite\'s dubs are moved onto the actor as a whole (apt-get install pocketsphinx pocketsphinx-en-us)');
 
 /**
@@ -179,13 +167,12 @@ const FADE_SAMPLES = 80;
 async function dub(voice, text, language, actor, options = {}) {
   const own = await say(voice, text, language, options);
   if (!own) return null;
-  const actorSpan = speechSpan(actor.audio);
   const ownSpan = speechSpan(own.audio);
-  const take = await say(voice, text, language, { ...options, slower: (actorSpan.end - actorSpan.start) / (ownSpan.end - ownSpan.start) });
+  const take = await say(voice, text, language, { ...options, slower: (actor.span.end - actor.span.start) / (ownSpan.end - ownSpan.start) });
   const words = take.words ?? (language === 'en' ? alignWords(take.audio, text) : null);
   if (!words || !actor.words || words.length !== actor.words.length) {
     wholeLineDubs.push(`${voice} "${text}"`);
-    const shift = Math.round((actorSpan.start - speechSpan(take.audio).start) * SAMPLE_RATE);
+    const shift = Math.round((actor.span.start - speechSpan(take.audio).start) * SAMPLE_RATE);
     return shift >= 0 ? delayed(take.audio, shift / SAMPLE_RATE) : take.audio.subarray(-shift);
   }
   const at = (seconds) => Math.round(seconds * SAMPLE_RATE);
@@ -282,7 +269,7 @@ for (const family of DEV.families.filter((family) => !only || only.includes(fami
   for (const [index, text] of sentences.entries()) {
     const actor = await say(family.actor, text, family.language);
     const token = await createToken(family, actorId, index, text, actor);
-    const cue = { audio: actor.audio, words: token.words };
+    const cue = { audio: actor.audio, words: token.words, span: speechSpan(actor.audio) };
     const actorPitch = medianPitch(actor.audio);
     const takes = [];
     const record = async (kind, voice, audio, trueWords) => {
