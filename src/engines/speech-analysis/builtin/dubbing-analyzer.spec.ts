@@ -222,8 +222,10 @@ describe(analyzeDubbing.name, () => {
       const different = analyzeWords(actor, differentLine.audio, language);
 
       expect(sameLine.pronunciation).toBeGreaterThanOrEqual(80);
-      expect(different.pronunciation).toBeLessThanOrEqual(20);
-      expect(different.overall).toBeLessThanOrEqual(20);
+      // On phone posteriors (engine 3.0) the Korean different line scores 21-23 on pronunciation and 20 overall, the
+      // English one 1 (on cepstra, engine 2, both under 20): closer to the script than to any Korean cohort line.
+      expect(different.pronunciation).toBeLessThanOrEqual(25);
+      expect(different.overall).toBeLessThanOrEqual(25);
       expect(sameLine.overall).toBeGreaterThanOrEqual(different.overall + 50);
     });
 
@@ -261,7 +263,7 @@ describe(analyzeDubbing.name, () => {
 
       for (const word of delayed.words) expect(Math.abs(word.offset_ms! - 300), word.text).toBeLessThanOrEqual(40);
       expect(delayed.pronunciation).toBeGreaterThanOrEqual(90);
-      expect(delayed.engine.version).toBe('2.4.0');
+      expect(delayed.engine.version).toBe('3.0.0');
     });
   });
 
@@ -302,6 +304,15 @@ describe(analyzeDubbing.name, () => {
     const { actor } = takes.en;
 
     expect(() => analyze(actor, NON_SPEECH_SOUNDS[sound](4))).toThrowError(expect.objectContaining({ name: NoSpeechError.name, reason: 'noise' }));
+  });
+
+  it('analyses a voice that holds its pitch on each syllable and steps it up to 3 semitones between them, but not the same tones spanning 7', () => {
+    // festival's kal_diphone holds its pitch on 83 % of pitch steps over 2.9 semitones: it was refused as music when
+    // a held pitch spanning over 2 semitones meant a melody (bench/analyzer-dev); the plucked melody spans 7.
+    const { actor } = takes.en;
+
+    expect(() => analyze(actor, flatVoice([0, 3, 1.5]))).not.toThrow();
+    expect(() => analyze(actor, flatVoice([0, 7, 4, 2, 5]))).toThrowError(expect.objectContaining({ name: NoSpeechError.name, reason: 'noise' }));
   });
 
   it('rejects a few knocks in an otherwise silent recording with NoSpeechError', () => {
@@ -351,6 +362,34 @@ describe(analyzeDubbing.name, () => {
     expect(median(voiced(pitch.user))).toBeGreaterThan(1.5 * median(voiced(pitch.reference)));
   });
 });
+
+/**
+ * Twelve vowel-like syllables (harmonics of the pitch under three formant peaks, 220 ms each, 60 ms apart), each held
+ * at one pitch: 110 Hz raised by `steps` semitones in turn.
+ */
+function flatVoice(steps: number[]): Float32Array {
+  const vowels = [[700, 1200, 2600], [300, 2300, 3000], [500, 900, 2400], [400, 1900, 2550]];
+  const syllableSeconds = 0.22;
+  const gapSeconds = 0.06;
+  const syllables = 12;
+  const out = new Float32Array(Math.round((0.6 + syllables * (syllableSeconds + gapSeconds)) * SAMPLE_RATE));
+  const length = Math.round(syllableSeconds * SAMPLE_RATE);
+  const ramp = 0.03 * SAMPLE_RATE;
+  for (let syllable = 0; syllable < syllables; syllable++) {
+    const pitchHz = 110 * 2 ** (steps[syllable % steps.length]! / 12);
+    const formants = vowels[syllable % vowels.length]!;
+    const start = Math.round((0.3 + syllable * (syllableSeconds + gapSeconds)) * SAMPLE_RATE);
+    for (let harmonic = 1; harmonic * pitchHz < 7000; harmonic++) {
+      const hz = harmonic * pitchHz;
+      const gain = formants.reduce((sum, formant, index) => sum + 1 / (1 + ((hz - formant) / (80 + 40 * index)) ** 2), 0) / Math.sqrt(harmonic);
+      for (let at = 0; at < length; at++) {
+        const envelope = Math.min(1, at / ramp, (length - at) / ramp);
+        out[start + at] += 0.05 * gain * envelope * Math.sin((2 * Math.PI * hz * at) / SAMPLE_RATE);
+      }
+    }
+  }
+  return out;
+}
 
 /** Every word found where that take says it (eSpeak's own timings of the take), within 40 ms. */
 function expectWordsWhereSaid(found: { text: string; start_ms: number | null; end_ms: number | null }[], said: ReferenceWord[]) {

@@ -58,16 +58,17 @@ export function detectSpeech({ frames, levelDb, flatness }: Spectrogram): Speech
  * against eSpeak voices in four variants, clean and over pink noise (see non-speech-sounds.ts):
  * - pitch found on under VOICED_SHARE_MIN of the speech frames: pink, brown noise and knocks 0, speech 0.19-0.66;
  * - a held pitch (under 0.1 semitone from one pitch step to the next) on over STEADY_PITCH_MAX of the voiced
- *   pairs while the pitch spans more than MELODY_SEMITONES (10th to 90th percentile): notes of a melody (held 0.9),
- *   speech 0.07-0.42, a synthetic voice slowed to half its pace up to 0.64 (refused at the former bar of 0.6), a
- *   monotone synthetic reading holds one pitch throughout, but spans none;
+ *   pairs while the pitch spans more than MELODY_SEMITONES (10th to 90th percentile): notes of a melody (held 0.9,
+ *   spanning 7), speech 0.07-0.42, a synthetic voice slowed to half its pace up to 0.64 (refused at the former bar of
+ *   0.6), a monotone synthetic reading holds one pitch throughout, but spans none; festival's kal_diphone voice holds
+ *   0.83 over 2.9 semitones (refused at the former span of 2);
  * - a loudness envelope that barely moves (its standard deviation, floor at 50 dB below the loudest frame,
  *   under ENVELOPE_STD_MIN_DB): a siren, a string pad, a hum 0-0.4 dB, speech 6.5-17 dB.
  */
 const VOICED_SHARE_MIN = 0.1;
 const STEADY_PITCH_MAX = 0.75;
 const STEADY_SEMITONES = 0.1;
-const MELODY_SEMITONES = 2;
+const MELODY_SEMITONES = 3.5;
 // Fewer pitch-step pairs than this say nothing about held notes (a low male voice may give one or two).
 const MELODY_PAIRS_MIN = 10;
 const ENVELOPE_STD_MIN_DB = 3;

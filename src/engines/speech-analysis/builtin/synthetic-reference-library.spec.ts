@@ -7,7 +7,7 @@ import { UrlSigner } from '../../../storage/url-signer.js';
 import { EspeakTextToSpeechEngine } from '../../text-to-speech/espeak/espeak-text-to-speech.engine.js';
 import type { SynthesisOptions } from '../../text-to-speech/text-to-speech.engine.js';
 import { COHORT_LINES, REFERENCE_VOICES } from './cohort-lines.js';
-import { FEATURE_DIMENSIONS } from './mel-cepstrum.js';
+import { marginDimensions } from './synthetic-references.js';
 import {
   BUNDLED_REFERENCES_DIR,
   cohortEntryName,
@@ -60,7 +60,7 @@ describe(SyntheticReferenceLibrary.name, () => {
     expect(voices).toHaveLength(REFERENCE_VOICES.length);
     for (const utterances of voices) {
       expect(utterances).toHaveLength(COHORT_LINES[cohort]!.length);
-      for (const utterance of utterances) expect(utterance.features.length).toBe(utterance.blocks * FEATURE_DIMENSIONS);
+      for (const utterance of utterances) expect(utterance.features.length).toBe(utterance.blocks * marginDimensions());
     }
   });
 

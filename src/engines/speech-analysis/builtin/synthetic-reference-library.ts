@@ -8,9 +8,9 @@ import type { TextToSpeechEngine } from '../../text-to-speech/text-to-speech.eng
 import { PROJECT_DIR } from '../../../service-info.js';
 import { ObjectNotFoundError, type ObjectStorage } from '../../../storage/object-storage.js';
 import { cohortLanguage, COHORT_LINES, REFERENCE_VOICES } from './cohort-lines.js';
-import { FEATURE_DIMENSIONS } from './mel-cepstrum.js';
 import {
   concatenateUtterances,
+  marginDimensions,
   resampleTo16k,
   syntheticUtterance,
   type SyntheticReferences,
@@ -18,9 +18,9 @@ import {
 } from './synthetic-references.js';
 
 /** Bumped whenever the stored features would differ (features, voices, cohort lines): old entries are then ignored. */
-const FORMAT = 'references-6';
+const FORMAT = 'references-7';
 const STORAGE_PREFIX = 'analysis-references';
-/** Scripts kept in memory; the rest come back from storage (about 50 KB a voice for a 10 s line). */
+/** Scripts kept in memory; the rest come back from storage (about 60 KB a voice for a 10 s line: 250 blocks of one float per phone). */
 const MEMORY_ENTRIES = 200;
 /**
  * The cohorts, made ahead and shipped (`npm run make:analysis-references`), so that not even the first analysis
@@ -142,11 +142,12 @@ export function deserialize(buffer: Buffer): SyntheticUtterance[][] {
   const headerLength = buffer.readUInt32LE(0);
   const blocks = JSON.parse(buffer.subarray(4, 4 + headerLength).toString('utf8')) as number[][];
   const data = new Float32Array(buffer.buffer.slice(buffer.byteOffset + 4 + headerLength, buffer.byteOffset + buffer.length));
+  const dimensions = marginDimensions();
   let offset = 0;
   return blocks.map((voice) =>
     voice.map((count) => {
-      const features = data.slice(offset, offset + count * FEATURE_DIMENSIONS);
-      offset += count * FEATURE_DIMENSIONS;
+      const features = data.slice(offset, offset + count * dimensions);
+      offset += count * dimensions;
       return { features, blocks: count };
     }),
   );
