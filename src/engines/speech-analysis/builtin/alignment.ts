@@ -54,6 +54,11 @@ export interface Utterances {
   dimensions: number;
   /** 1 where the user says nothing: there the clip may be passed over at UNSAID_COST, or linger at PAUSE_COST. */
   recordingPause: Uint8Array;
+  /**
+   * The frame distances, already computed, when the caller warps many references against one recording: row
+   * `matrixRows[row]` of a matrix of every recording frame's distance (frameDistance) to the reference's frames.
+   */
+  distances?: { matrix: Float64Array; matrixRows: Int32Array };
 }
 
 /**
@@ -127,7 +132,7 @@ export function coarsenPauses(pause: Uint8Array, factor = COARSE_FACTOR): Uint8A
  * Dynamic time warping of the recording's frames against the clip's within a band. Every clip frame is on
  * the path; the recording may begin and end anywhere in the band, so silence before or after the line is free.
  */
-export function warp({ reference, recording, dimensions, recordingPause }: Utterances, band: Band): WarpingPath {
+export function warp({ reference, recording, dimensions, recordingPause, distances }: Utterances, band: Band): WarpingPath {
   const rows = reference.length / dimensions;
   const columns = recording.length / dimensions;
   const cells = band.rowStart[rows]!;
@@ -144,9 +149,10 @@ export function warp({ reference, recording, dimensions, recordingPause }: Utter
     const cellsAbove = row > 0 ? band.rowStart[row - 1]! : 0;
     const firstAbove = row > 0 ? band.first[row - 1]! : 0;
     const lastAbove = row > 0 ? band.last[row - 1]! : -1;
+    const matrixRow = distances ? distances.matrixRows[row]! * columns : -1;
     for (let column = first; column <= last; column++) {
       const cell = band.rowStart[row]! + column - first;
-      const distance = frameDistance(reference, row, recording, column, dimensions);
+      const distance = distances ? distances.matrix[matrixRow + column]! : frameDistance(reference, row, recording, column, dimensions);
       if (row === 0) {
         total[cell] = distance + UNMATCHED_SPEECH_COST * speechBefore[column]!;
         continue;

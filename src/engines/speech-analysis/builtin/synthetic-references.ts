@@ -1,4 +1,4 @@
-import { COARSE_FACTOR, coarsen, coarsenPauses, plausibleBand, warp } from './alignment.js';
+import { COARSE_FACTOR, coarsen, coarsenPauses, frameDistance, plausibleBand, warp, type Utterances } from './alignment.js';
 import { FEATURE_DIMENSIONS, melCepstra } from './mel-cepstrum.js';
 import { phoneModel, phonePosteriors } from './phone-posteriors.js';
 import { SAMPLE_RATE, SPECTRUM_BINS, type Spectrogram } from './spectrogram.js';
@@ -180,19 +180,36 @@ export interface PronunciationMargin {
  */
 export function pronunciationMargin(take: TakeFeatures, references: SyntheticReferences): PronunciationMargin {
   const dimensions = marginDimensions();
-  const cost = (reference: Float32Array) =>
-    Math.min(
-      ...take.byWarp.map((recording) => {
-        const band = plausibleBand(reference.length / dimensions, take.pause.length, COARSE_FACTOR);
-        return warp({ reference, recording, dimensions, recordingPause: take.pause }, band).cost;
-      }),
-    );
-  const lineCost = Math.min(...references.line.map((line) => cost(line.features)));
+  const cost = (reference: Float32Array, recording: Float32Array, distances?: Utterances['distances']) => {
+    const band = plausibleBand(reference.length / dimensions, take.pause.length, COARSE_FACTOR);
+    return warp({ reference, recording, dimensions, recordingPause: take.pause, distances }, band).cost;
+  };
+  const lineCost = Math.min(...references.line.flatMap((line) => take.byWarp.map((recording) => cost(line.features, recording))));
   const windows = references.cohort[0]?.lineStarts.length ?? 0;
-  const cohortCosts = Array.from({ length: windows }, (_, window) =>
-    Math.min(...references.cohort.map((stream, voice) => cost(cohortWindow(stream, stream.lineStarts[window]!, references.line[voice]!.blocks)))),
-  );
+  const cohortCosts = new Array<number>(windows).fill(Infinity);
+  // Every window of a stream meets the same take: each block pair's distance is computed once, not once a window.
+  for (const [voice, stream] of references.cohort.entries()) {
+    const blocks = references.line[voice]!.blocks;
+    for (const recording of take.byWarp) {
+      const matrix = distanceMatrix(stream.features, recording, dimensions);
+      for (const [window, start] of stream.lineStarts.entries()) {
+        const matrixRows = Int32Array.from({ length: blocks }, (_, block) => (start + block) % stream.blocks);
+        cohortCosts[window] = Math.min(cohortCosts[window]!, cost(cohortWindow(stream, start, blocks), recording, { matrix, matrixRows }));
+      }
+    }
+  }
   return { lineCost, cohortCosts, margin: (Math.min(...cohortCosts) - lineCost) / Math.max(lineCost, 1e-3) };
+}
+
+/** frameDistance of every frame of `a` (rows) to every frame of `b` (columns). */
+function distanceMatrix(a: Float32Array, b: Float32Array, dimensions: number): Float64Array {
+  const rows = a.length / dimensions;
+  const columns = b.length / dimensions;
+  const matrix = new Float64Array(rows * columns);
+  for (let row = 0; row < rows; row++) {
+    for (let column = 0; column < columns; column++) matrix[row * columns + column] = frameDistance(a, row, b, column, dimensions);
+  }
+  return matrix;
 }
 
 /** `blocks` blocks of the stream from `start`, wrapping round to its beginning. */
