@@ -57,9 +57,9 @@ export function phonePosteriors(cepstra: Float32Array, model: PhoneModel = phone
   const logits = new Float64Array(classes);
   const out = new Float32Array(frames * classes);
   for (let frame = 0; frame < frames; frame++) {
-    for (const [slot, offset] of context.entries()) {
-      const at = Math.min(frames - 1, Math.max(0, frame + offset));
-      input.set(cepstra.subarray(at * FEATURE_DIMENSIONS, (at + 1) * FEATURE_DIMENSIONS), slot * FEATURE_DIMENSIONS);
+    for (let slot = 0; slot < context.length; slot++) {
+      const at = Math.min(frames - 1, Math.max(0, frame + context[slot]!)) * FEATURE_DIMENSIONS;
+      for (let dimension = 0; dimension < FEATURE_DIMENSIONS; dimension++) input[slot * FEATURE_DIMENSIONS + dimension] = cepstra[at + dimension]!;
     }
     activation.set(hiddenBias);
     for (let row = 0; row < input.length; row++) {
