@@ -3,7 +3,7 @@
 // voice below, at several rates, and reports when each phoneme starts; each 10 ms frame is labelled with its phoneme
 // (stress and length marks dropped; frames outside speech are silence), and a network with one hidden layer learns the
 // label from the frame's cepstra and its neighbours'. Two voices are held out to report frame accuracy on voices it
-// never heard. Deterministic: the same eSpeak NG and code make the same file. About 4 minutes of synthesis and 6 of
+// never heard. Deterministic: the same eSpeak NG and code make the same file. About 2 minutes of synthesis and 4 of
 // training on 2 cores. After running it, bump FORMAT in synthetic-reference-library.ts and run
 // npm run make:analysis-references (the cohorts are stored as the model's features).
 // Run: npm run make:phone-model
