@@ -3,8 +3,10 @@
 // voice below, at several rates, and reports when each phoneme starts; each 10 ms frame is labelled with its phoneme
 // (stress and length marks dropped; frames outside speech are silence), and a network with one hidden layer learns the
 // label from the frame's cepstra and its neighbours'. Two voices are held out to report frame accuracy on voices it
-// never heard. Deterministic: the same eSpeak NG and code make the same file. About 2 minutes of synthesis and 4 of
-// training on 2 cores. After running it, bump FORMAT in synthetic-reference-library.ts and run
+// never heard. About 2 minutes of synthesis and 4 of training on 2 cores. The training draws its samples with a fixed
+// seed, but the corpus is not bit-for-bit the same from run to run (two runs here differed by 3 of 2.4 million
+// frames; single voices synthesised alone were identical), so a new run makes a slightly different model: run the dev evaluation
+// (npm run bench:analyzer-quality) after it. Then bump FORMAT in synthetic-reference-library.ts and run
 // npm run make:analysis-references (the cohorts are stored as the model's features).
 // Run: npm run make:phone-model
 import { readFileSync, writeFileSync } from 'node:fs';
