@@ -33,7 +33,7 @@ export const PHONE_MODEL_FILE = join(PROJECT_DIR, 'assets', 'phone-model.bin');
 const TEMPERATURE = 3;
 /**
  * Each frame becomes the square roots of its posteriors times this: the Euclidean distance between two frames is then
- * SCALE × their Hellinger distance, from 0 (the same phones) to 11 (none in common), about the range of cepstral
+ * SCALE × √2 × their Hellinger distance, from 0 (the same phones) to 11 (none in common), about the range of cepstral
  * distances the warp's caps were set for (the same line 2-5, another line 9-15). At 5 no cap ever applied, and the
  * alsa-utils family scored tau 0.72 (8: 0.82; the first model, TEMPERATURE 3).
  */
