@@ -19,7 +19,7 @@ import { firstRecordingFrames, firstReferenceFrames, locateWords, type WordLocat
 
 export type { ReferenceWord };
 
-const ENGINE = { name: 'yousync-dsp', version: '3.0.0' } as const;
+const ENGINE = { name: 'yousync-dsp', version: '3.1.0' } as const;
 
 /** The actor's clip as the analyzer reads it: the same for every take of a token, so a caller may keep it. */
 export interface PreparedReference {

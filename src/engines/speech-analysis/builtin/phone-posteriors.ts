@@ -47,16 +47,16 @@ export function phoneModel(): PhoneModel {
   return shipped;
 }
 
-/** Per frame, SCALE × the square root of each phone's posterior: frames × classes, row-major. */
-export function phonePosteriors(cepstra: Float32Array, model: PhoneModel = phoneModel()): Float32Array {
+/** For every `stride`-th frame from the first, SCALE × the square root of each phone's posterior: row-major. */
+export function phonePosteriors(cepstra: Float32Array, model: PhoneModel = phoneModel(), stride = 1): Float32Array {
   const { context, hidden, inputWeights, hiddenBias, outputWeights, outputBias } = model;
   const classes = model.classes.length;
   const frames = cepstra.length / FEATURE_DIMENSIONS;
   const input = new Float32Array(context.length * FEATURE_DIMENSIONS);
   const activation = new Float32Array(hidden);
   const logits = new Float64Array(classes);
-  const out = new Float32Array(frames * classes);
-  for (let frame = 0; frame < frames; frame++) {
+  const out = new Float32Array(Math.ceil(frames / stride) * classes);
+  for (let frame = 0; frame < frames; frame += stride) {
     for (let slot = 0; slot < context.length; slot++) {
       const at = Math.min(frames - 1, Math.max(0, frame + context[slot]!)) * FEATURE_DIMENSIONS;
       for (let dimension = 0; dimension < FEATURE_DIMENSIONS; dimension++) input[slot * FEATURE_DIMENSIONS + dimension] = cepstra[at + dimension]!;
@@ -79,7 +79,8 @@ export function phonePosteriors(cepstra: Float32Array, model: PhoneModel = phone
       logits[phone] = Math.exp(logits[phone]! / TEMPERATURE - highest);
       total += logits[phone]!;
     }
-    for (let phone = 0; phone < classes; phone++) out[frame * classes + phone] = SCALE * Math.sqrt(logits[phone]! / total);
+    const row = (frame / stride) * classes;
+    for (let phone = 0; phone < classes; phone++) out[row + phone] = SCALE * Math.sqrt(logits[phone]! / total);
   }
   return out;
 }

@@ -17,7 +17,7 @@ const PRONUNCIATION_SLOPE = 1;
 /**
  * Pronunciation against synthetic references is a logistic of the margin (how much closer the take is to the
  * script than to the closest cohort line, relative to its cost to the script; see pronunciationMargin), on phone
- * posteriors. Measured with eSpeak m2/f4 references on bench/analyzer-dev lines: the actor's own clip beats the
+ * posteriors. Measured (engine 3.0: phones of every frame) with eSpeak m2/f4 references on bench/analyzer-dev lines: the actor's own clip beats the
  * cohort by 0.77-1.23 in eSpeak voices, by 0.03-0.24 in flite and human voices (one alsa-utils clip -0.37); the right
  * line in other voices by -0.005-1.65 (median 0.15-1.1 by family); another line in the actor's voice -0.38-0.09, but
  * for two-word lines sharing a word (alsa-utils "Side right" for "Side left" 0.149, as much as the actor's own clip of

@@ -18,7 +18,7 @@ import {
 } from './synthetic-references.js';
 
 /** Bumped whenever the stored features would differ (features, voices, cohort lines): old entries are then ignored. */
-const FORMAT = 'references-7';
+const FORMAT = 'references-8';
 const STORAGE_PREFIX = 'analysis-references';
 /** Scripts kept in memory; the rest come back from storage (about 60 KB a voice for a 10 s line: 250 blocks of one float per phone). */
 const MEMORY_ENTRIES = 200;
