@@ -15,18 +15,18 @@ const TIMING_ZERO_MS = 560;
 const PRONUNCIATION_MIDPOINT = 7.5;
 const PRONUNCIATION_SLOPE = 1;
 /**
- * Pronunciation against synthetic references is a logistic of the margin (how much closer the take is to the
- * script than to the closest cohort line, relative to its cost to the script; see pronunciationMargin), on phone
- * posteriors. Measured (engine 3.0: phones of every frame) with eSpeak m2/f4 references on bench/analyzer-dev lines: the actor's own clip beats the
- * cohort by 0.77-1.23 in eSpeak voices, by 0.03-0.24 in flite and human voices (one alsa-utils clip -0.37); the right
- * line in other voices by -0.005-1.65 (median 0.15-1.1 by family); another line in the actor's voice -0.38-0.09, but
- * for two-word lines sharing a word (alsa-utils "Side right" for "Side left" 0.149, as much as the actor's own clip of
- * the script). So the bar is ACTOR_MARGIN_SHARE of the actor's own margin, no higher than HIGHEST_MIDPOINT and no
- * lower than 0 (no closer to the script than to another line), and the logistic's scale a third of the bar, at
- * least MARGIN_SCALE_MIN. Kendall tau of the alsa-utils family with the bar at half the actor's margin: 0.832, at
- * 0.4: 0.860 (0.3-0.45 gave 0.81-0.83 with a first phone model; the other families did not move). The cap binds for
- * an actor in an eSpeak voice (the demo catalog's): with a first phone model, eSpeak-en tau 0.906 at a cap of 0.06
- * (but English pairs 74/78 against 76/78), 0.874 at 0.08, 0.806 at 0.10.
+ * Pronunciation against synthetic references is a logistic of the margin (how much closer the take is to the script
+ * than to the closest cohort line, relative to its cost to the script; see pronunciationMargin), on phone posteriors.
+ * Measured (engine 3.0: phones of every frame) with eSpeak m2/f4 references on bench/analyzer-dev lines: the actor's
+ * own clip beats the cohort by 0.77-1.23 in eSpeak voices, by 0.03-0.24 in flite and human voices (one alsa-utils clip
+ * -0.37); the right line in other voices by -0.005-1.65 (median 0.15-1.1 by family); another line in the actor's voice
+ * -0.38-0.09, but for two-word lines sharing a word (alsa-utils "Side right" for "Side left" 0.149, as much as the
+ * actor's own clip of the script). So the bar is ACTOR_MARGIN_SHARE of the actor's own margin, no higher than
+ * HIGHEST_MIDPOINT and no lower than 0 (no closer to the script than to another line), and the logistic's scale a third
+ * of the bar, at least MARGIN_SCALE_MIN. Kendall tau of the alsa-utils family with the bar at half the actor's margin:
+ * 0.832, at 0.4: 0.860 (0.3-0.45 gave 0.81-0.83 with a first phone model; the other families did not move). The cap
+ * binds for an actor in an eSpeak voice (the demo catalog's): with a first phone model, eSpeak-en tau 0.906 at a cap of
+ * 0.06 (but English pairs 74/78 against 76/78), 0.874 at 0.08, 0.806 at 0.10.
  */
 const ACTOR_MARGIN_SHARE = 0.4;
 const LOWEST_MIDPOINT = 0;
