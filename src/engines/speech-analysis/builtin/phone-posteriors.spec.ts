@@ -14,8 +14,9 @@ describe(phonePosteriors.name, () => {
   async function heldOutLine(text: string, language: string) {
     const { audio } = await speech.synthesize(text, { language, voice: 'm1' });
     const { samples, sampleRate } = decodeWav(audio);
-    const signal = new Float32Array(16_000 + resampleTo16k(samples, sampleRate).length);
-    signal.set(resampleTo16k(samples, sampleRate), 8_000);
+    const line = resampleTo16k(samples, sampleRate);
+    const signal = new Float32Array(16_000 + line.length);
+    signal.set(line, 8_000);
     const utterance = listen(signal);
     const { cepstra, from } = marginCepstra(utterance);
     return { posteriors: phonePosteriors(cepstra), from, speech: utterance.activity.speech };

@@ -48,7 +48,7 @@ export function phoneModel(): PhoneModel {
 }
 
 /** For every `stride`-th frame from the first, SCALE × the square root of each phone's posterior: row-major. */
-export function phonePosteriors(cepstra: Float32Array, model: PhoneModel = phoneModel(), stride = 1): Float32Array {
+export function phonePosteriors(cepstra: Float32Array, stride = 1, model: PhoneModel = phoneModel()): Float32Array {
   const { context, hidden, inputWeights, hiddenBias, outputWeights, outputBias } = model;
   const classes = model.classes.length;
   const frames = cepstra.length / FEATURE_DIMENSIONS;

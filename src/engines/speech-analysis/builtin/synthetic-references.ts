@@ -70,7 +70,7 @@ export function marginFeatures(utterance: Utterance, warpFactors = MARGIN_WARP_F
   const dimensions = marginDimensions();
   const span = speechSpan(utterance);
   const byWarp = warpFactors.map((warpFactor) =>
-    coarsen(phonePosteriors(spanCepstra(span, warpFactor), undefined, POSTERIOR_STRIDE), dimensions, COARSE_FACTOR / POSTERIOR_STRIDE),
+    coarsen(phonePosteriors(spanCepstra(span, warpFactor), POSTERIOR_STRIDE), dimensions, COARSE_FACTOR / POSTERIOR_STRIDE),
   );
   return { byWarp, pause: coarsenPauses(span.pause) };
 }
