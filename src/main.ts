@@ -21,9 +21,10 @@ async function main(): Promise<void> {
     import('./configure-app.js'),
     import('./events/sse.service.js'),
     import('./catalog/demo/demo-catalog.seeder.js'),
+    import('./engines/speech-analysis/speech-analysis.engine.js'),
   ]);
   const database = await openDatabase(config, log);
-  const [{ NestFactory }, { AppModule }, { configureApp }, { SseService }, { DemoCatalogSeeder }] = await modules;
+  const [{ NestFactory }, { AppModule }, { configureApp }, { SseService }, { DemoCatalogSeeder }, { SpeechAnalysisEngine }] = await modules;
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, databaseUrl: database.url }), {
     bufferLogs: true,
     bodyParser: false,
@@ -40,6 +41,8 @@ async function main(): Promise<void> {
   await app.listen(config.port, config.host);
   const summary = startUpSummary(config, database);
   log.info({ ...summary, docs: `${config.publicUrl}/docs` }, webStartUpLine(config, summary));
+  // Serving already: the analyzer warms up where jobs run (ANALYSIS_WARM_UP), not in the first user's take.
+  void app.get(SpeechAnalysisEngine).warmUp();
 
   stop.ready({
     shutdown: async () => {

@@ -14,9 +14,14 @@ async function main(): Promise<void> {
   const log = processLogger(config);
   const stop = stopOnSignal(config, log);
   // The application's modules load while the embedded PostgreSQL starts.
-  const modules = Promise.all([import('@nestjs/core'), import('nestjs-pino'), import('./app.module.js')]);
+  const modules = Promise.all([
+    import('@nestjs/core'),
+    import('nestjs-pino'),
+    import('./app.module.js'),
+    import('./engines/speech-analysis/speech-analysis.engine.js'),
+  ]);
   const database = await openDatabase(config, log);
-  const [{ NestFactory }, { Logger }, { AppModule }] = await modules;
+  const [{ NestFactory }, { Logger }, { AppModule }, { SpeechAnalysisEngine }] = await modules;
   const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config, databaseUrl: database.url }), {
     bufferLogs: true,
   });
@@ -24,6 +29,8 @@ async function main(): Promise<void> {
   await app.init();
   const summary = startUpSummary(config, database);
   log.info(summary, workerStartUpLine(summary));
+  // Taking jobs already: the analyzer warms up (ANALYSIS_WARM_UP), not in the first user's take.
+  void app.get(SpeechAnalysisEngine).warmUp();
 
   stop.ready({
     shutdown: async () => {

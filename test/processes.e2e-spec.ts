@@ -27,10 +27,10 @@ describe('the web process on its embedded defaults', () => {
   });
   afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
-  it('starts with no database configured, is healthy, stops cleanly, and a second start reuses the data', async () => {
+  it('starts with no database configured, is healthy, warms the analyzer once it listens, stops cleanly, and a second start reuses the data', async () => {
     const port = await freePort();
-    // A DATA_DIR that does not exist yet, as on a fresh clone.
-    const env = { PORT: String(port), DATA_DIR: join(dataDir, 'data'), DIAGNOSTIC_JOBS: 'true', ADMIN_EMAILS: ADMIN_EMAIL };
+    // A DATA_DIR that does not exist yet, as on a fresh clone; the analyzer's warm-up on, as by default.
+    const env = { PORT: String(port), DATA_DIR: join(dataDir, 'data'), DIAGNOSTIC_JOBS: 'true', ADMIN_EMAILS: ADMIN_EMAIL, ANALYSIS_WARM_UP: 'true' };
     const baseUrl = `http://127.0.0.1:${port}`;
 
     const first = start('main', env);
@@ -43,6 +43,8 @@ describe('the web process on its embedded defaults', () => {
     await eventually(async () => ((await read()).status === 'completed' ? true : undefined));
     const catalog = await (await http(`${baseUrl}/tokens?tag=synthetic`)).json();
     expect(catalog.total).toBeGreaterThanOrEqual(10); // the demo catalog came with the fresh data directory
+    await eventually(async () => (first.output().includes('Analysis warmed up') ? true : undefined), 30_000, 'warm-up');
+    expect(first.output().indexOf('Analysis warmed up'), 'after the server listens').toBeGreaterThan(first.output().indexOf('YouSync listening'));
     expect(await first.stop('SIGTERM')).toBe(0);
     expect(first.output()).toContain('embedded PostgreSQL started');
     expect(existsSync(join(dataDir, 'data', 'postgres', 'postmaster.pid'))).toBe(false); // the server was stopped too

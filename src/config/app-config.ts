@@ -46,6 +46,8 @@ export class AppConfig {
   readonly sse: { heartbeatMs: number };
   readonly analysis: {
     engine: 'builtin' | 'remote';
+    /** The builtin engine analyses a line of its own at start-up where jobs run (JOBS_WORKER). */
+    warmUp: boolean;
     serverUrl?: string;
     webhookSecret?: string;
     maxUploadBytes: number;
@@ -184,6 +186,7 @@ export class AppConfig {
     }
     this.analysis = {
       engine: env.ANALYSIS_ENGINE,
+      warmUp: env.ANALYSIS_WARM_UP,
       serverUrl: env.ANALYSIS_SERVER_URL,
       webhookSecret: env.ANALYSIS_WEBHOOK_SECRET,
       maxUploadBytes: env.ANALYSIS_MAX_UPLOAD_BYTES,

@@ -178,6 +178,11 @@ export class EnvironmentVariables {
   @IsIn(['builtin', 'remote'])
   ANALYSIS_ENGINE: 'builtin' | 'remote' = 'builtin';
 
+  /** builtin, in a process that runs jobs: analyse one line of eSpeak's at start-up, so the first take is not the one that warms up. */
+  @Transform(toBoolean)
+  @IsBoolean()
+  ANALYSIS_WARM_UP = true;
+
   @IsOptional()
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
   ANALYSIS_SERVER_URL?: string;

@@ -4,6 +4,12 @@ import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
+/**
+ * What the service does by default but these tests leave out unless they set it: the analyzer's warm-up
+ * (1.5-3 s of CPU per process, on two cores shared with the other test files).
+ */
+const QUIET_START = { ANALYSIS_WARM_UP: 'false' };
+
 export interface ServiceProcess {
   child: ChildProcess;
   pid: number;
@@ -15,13 +21,13 @@ export interface ServiceProcess {
 
 /**
  * Runs a built entry point (`main` = the web process, `worker`) as `npm start` / `npm run worker` would, with
- * exactly the environment given (plus PATH and HOME), and captures what it prints.
+ * exactly the environment given (plus PATH, HOME and QUIET_START), and captures what it prints.
  */
 export function spawnService(entry: 'main' | 'worker', env: Record<string, string>): ServiceProcess {
   return watch(
     spawn(process.execPath, [join(ROOT, 'dist', 'src', `${entry}.js`)], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      env: { ...QUIET_START, PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     }),
   );
@@ -41,7 +47,7 @@ export function spawnNpmScript(
   return watch(
     spawn('npm', args, {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      env: { ...QUIET_START, PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached,
     }),

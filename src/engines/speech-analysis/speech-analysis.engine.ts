@@ -87,4 +87,10 @@ export type AnalysisOutcome = { status: 'completed'; result: DubbingAnalysis } |
 export abstract class SpeechAnalysisEngine {
   abstract readonly name: string;
   abstract analyze(request: AnalysisRequest): Promise<AnalysisOutcome>;
+
+  /**
+   * Called by the process once it serves: an engine that starts cold does its start-up work here rather than in
+   * the first user's analysis. Never rejects; the process does not wait for it.
+   */
+  async warmUp(): Promise<void> {}
 }

@@ -20,7 +20,9 @@ import { SpeechAnalysisEngine } from './speech-analysis.engine.js';
       useFactory: (config: AppConfig, storage: ObjectStorage, client: RemoteEngineClient, speech: TextToSpeechEngine) =>
         config.analysis.engine === 'remote'
           ? new RemoteSpeechAnalysisEngine(storage, client, config)
-          : new BuiltinSpeechAnalysisEngine(storage, new SyntheticReferenceLibrary(speech, storage)),
+          : new BuiltinSpeechAnalysisEngine(storage, new SyntheticReferenceLibrary(speech, storage), {
+              warmUpWith: config.analysis.warmUp && config.jobs.worker ? speech : undefined,
+            }),
     },
   ],
   exports: [SpeechAnalysisEngine],

@@ -86,6 +86,21 @@ describe(SyntheticReferenceLibrary.name, () => {
     expect(second!.line[0]!.features).toBe(first!.line[0]!.features);
   }, 60_000);
 
+  it('says a fresh line every time, keeping it neither in memory nor in storage, and does not disturb the cached one', async () => {
+    const sut = new SyntheticReferenceLibrary(speech, storage);
+    const cached = await sut.referencesFor('en', ['Good night.']);
+    speech.said = [];
+
+    await sut.referencesFor('en', ['Good night.'], { fresh: true });
+    await sut.referencesFor('en', ['Good evening.'], { fresh: true });
+
+    expect(speech.said.map((call) => call.text)).toEqual([...REFERENCE_VOICES.map(() => 'Good night.'), ...REFERENCE_VOICES.map(() => 'Good evening.')]);
+    expect(await readdir(join(root, 'objects', 'analysis-references')), 'the cached line only').toHaveLength(1);
+    speech.said = [];
+    expect((await sut.referencesFor('en', ['Good night.']))!.line[0]!.features).toBe(cached!.line[0]!.features);
+    expect(speech.said).toEqual([]);
+  }, 60_000);
+
   it('has nothing for a language without a cohort', async () => {
     expect(await new SyntheticReferenceLibrary(speech, storage).referencesFor('fr', ['Bonjour.'])).toBeUndefined();
     expect(speech.said).toEqual([]);

@@ -48,14 +48,19 @@ export class SyntheticReferenceLibrary {
     private readonly storage: ObjectStorage,
   ) {}
 
-  /** undefined when the language has no cohort, or synthesis fails: the analyzer then scores against the actor alone. */
-  async referencesFor(language: string, sentences: string[]): Promise<SyntheticReferences | undefined> {
+  /**
+   * undefined when the language has no cohort, or synthesis fails: the analyzer then scores against the actor alone.
+   * `fresh` says the line anew, neither read from nor kept in memory and storage (the engine's warm-up); the
+   * cohort is still the cached one.
+   */
+  async referencesFor(language: string, sentences: string[], { fresh = false } = {}): Promise<SyntheticReferences | undefined> {
     const cohort = cohortLanguage(language);
     const text = sentences.join(' ').trim();
     if (!cohort || text === '') return undefined;
+    const sayLine = () => Promise.all(REFERENCE_VOICES.map(async (voice) => [await this.say(text, language, voice)]));
     try {
       const [line, streams] = await Promise.all([
-        this.cached(`line:${language}:${text}`, () => Promise.all(REFERENCE_VOICES.map(async (voice) => [await this.say(text, language, voice)]))),
+        fresh ? sayLine() : this.cached(`line:${language}:${text}`, sayLine),
         this.cached(cohortEntryName(cohort), () => this.makeCohort(cohort)),
       ]);
       return { line: line.map((utterances) => utterances[0]!), cohort: streams.map((lines) => concatenateUtterances(lines)) };
