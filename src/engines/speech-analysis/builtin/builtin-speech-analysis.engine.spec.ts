@@ -5,23 +5,14 @@ import { Logger } from '@nestjs/common';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LocalObjectStorage } from '../../../storage/local-object-storage.js';
 import { UrlSigner } from '../../../storage/url-signer.js';
-import { EspeakTextToSpeechEngine } from '../../text-to-speech/espeak/espeak-text-to-speech.engine.js';
-import { SpeechSynthesisError, type SynthesisOptions } from '../../text-to-speech/text-to-speech.engine.js';
+import { CountingEspeak } from '../../../../test/support/counting-espeak.js';
+import { SpeechSynthesisError } from '../../text-to-speech/text-to-speech.engine.js';
 import * as analyzer from './dubbing-analyzer.js';
 import { BuiltinSpeechAnalysisEngine } from './builtin-speech-analysis.engine.js';
 import { REFERENCE_VOICES } from './cohort-lines.js';
 import { SyntheticReferenceLibrary } from './synthetic-reference-library.js';
 
 vi.mock('./dubbing-analyzer.js', { spy: true });
-
-/** The real eSpeak engine, counting what it is asked to say. */
-class CountingEspeak extends EspeakTextToSpeechEngine {
-  said: Array<{ text: string; voice?: string }> = [];
-  override synthesize(text: string, options: SynthesisOptions) {
-    this.said.push({ text, voice: options.voice });
-    return super.synthesize(text, options);
-  }
-}
 
 describe(`${BuiltinSpeechAnalysisEngine.name} warm-up`, () => {
   let root: string;

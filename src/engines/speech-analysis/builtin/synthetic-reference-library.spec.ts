@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { LocalObjectStorage } from '../../../storage/local-object-storage.js';
 import { UrlSigner } from '../../../storage/url-signer.js';
-import { EspeakTextToSpeechEngine } from '../../text-to-speech/espeak/espeak-text-to-speech.engine.js';
-import type { SynthesisOptions } from '../../text-to-speech/text-to-speech.engine.js';
+import { CountingEspeak } from '../../../../test/support/counting-espeak.js';
 import { COHORT_LINES, REFERENCE_VOICES } from './cohort-lines.js';
 import { marginDimensions } from './synthetic-references.js';
 import {
@@ -15,15 +14,6 @@ import {
   referenceFileName,
   SyntheticReferenceLibrary,
 } from './synthetic-reference-library.js';
-
-/** The real eSpeak engine, counting what it is asked to say. */
-class CountingEspeak extends EspeakTextToSpeechEngine {
-  said: Array<{ text: string; voice?: string }> = [];
-  override synthesize(text: string, options: SynthesisOptions) {
-    this.said.push({ text, voice: options.voice });
-    return super.synthesize(text, options);
-  }
-}
 
 describe(SyntheticReferenceLibrary.name, () => {
   let root: string;
